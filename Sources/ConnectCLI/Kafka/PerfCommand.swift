@@ -1,0 +1,103 @@
+import ArgumentParser
+import KafkaNIO
+import KafkaProtocol
+import NIOCore
+
+/// `swift-connect kafka perf`: throughput measurements for scripts/bench-client, in the spirit of
+/// kafka-producer-perf-test / kafka-consumer-perf-test. Each prints one JSON line.
+struct PerfCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "perf",
+        abstract: "Measure produce and consume throughput.",
+        subcommands: [Produce.self, Consume.self]
+    )
+
+    struct Produce: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Produce N records of a given size as fast as possible.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Topic.") var topic: String
+        @Option(help: "Number of records.") var records: Int
+        @Option(help: "Value size in bytes.") var recordSize: Int
+        @Option(help: "Records per send(contentsOf:) call.") var chunk: Int = 10_000
+        @Option(help: "Chunks in flight at once.") var window: Int = 8
+
+        func run() async throws {
+            let payload = ByteBuffer(repeating: UInt8(ascii: "x"), count: recordSize)
+            let configuration = try KafkaProducerConfiguration(
+                properties: try connection.clientProperties(defaults: ["linger.ms": "5", "batch.size": "1000000", "acks": "1"])
+            )
+            let (seconds, failures) = try await connection.withCluster { cluster -> (Double, Int) in
+                let producer = KafkaProducer(configuration: configuration, cluster: cluster)
+                // Metadata first, so the timing covers producing only.
+                _ = try await cluster.metadata(for: [topic], allowAutoTopicCreation: true)
+                let start = monotonicSeconds()
+                let failures = await withTaskGroup(of: Int.self) { group -> Int in
+                    var failures = 0
+                    var sent = 0
+                    var running = 0
+                    while sent < records || running > 0 {
+                        if sent < records && running < window {
+                            let count = min(chunk, records - sent)
+                            sent += count
+                            running += 1
+                            group.addTask {
+                                let batch = [KafkaProducerRecord](
+                                    repeating: KafkaProducerRecord(topic: topic, value: payload),
+                                    count: count
+                                )
+                                let results = await producer.send(contentsOf: batch)
+                                return results.reduce(0) { count, result in
+                                    if case .failure = result { return count + 1 }
+                                    return count
+                                }
+                            }
+                        } else if let finished = await group.next() {
+                            failures += finished
+                            running -= 1
+                        }
+                    }
+                    return failures
+                }
+                let seconds = monotonicSeconds() - start
+                await producer.close()
+                return (seconds, failures)
+            }
+            writeStandardOutput(
+                "{\"records\": \(records), \"bytes\": \(records * recordSize), \"seconds\": \(seconds), \"failures\": \(failures)}\n"
+            )
+            if failures > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Consume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Consume N records from the beginning as fast as possible.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Topic.") var topic: String
+        @Option(help: "Number of records to read.") var records: Int
+
+        func run() async throws {
+            let configuration = try KafkaConsumerConfiguration(
+                properties: try connection.clientProperties(defaults: ["max.poll.records": "100000"])
+            )
+            let (seconds, bytes) = try await connection.withCluster { cluster -> (Double, Int) in
+                let metadata = try await cluster.metadata(for: [topic])
+                let assignment = (metadata.topics[topic]?.partitions.keys.sorted() ?? []).map { TopicPartition(topic, $0) }
+                let consumer = KafkaConsumer(configuration: configuration, cluster: cluster)
+                consumer.assign(assignment)
+                for topicPartition in assignment { try await consumer.seek(topicPartition, to: .earliest) }
+                let start = monotonicSeconds()
+                var count = 0
+                var bytes = 0
+                while count < records {
+                    let polled = try await consumer.poll()
+                    count += polled.count
+                    for record in polled { bytes += record.value?.readableBytes ?? 0 }
+                }
+                let seconds = monotonicSeconds() - start
+                await consumer.close()
+                return (seconds, bytes)
+            }
+            writeStandardOutput("{\"records\": \(records), \"bytes\": \(bytes), \"seconds\": \(seconds)}\n")
+        }
+    }
+}

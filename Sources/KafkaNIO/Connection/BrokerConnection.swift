@@ -1,0 +1,275 @@
+import KafkaProtocol
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A host and port of a Kafka broker.
+public struct KafkaBrokerAddress: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port` (`[v6addr]:port` for IPv6).
+    public init?(_ string: Substring) {
+        let trimmed = string.trimmingCharacters(in: .whitespaces)
+        guard let colon = trimmed.lastIndex(of: ":"),
+            let port = Int(trimmed[trimmed.index(after: colon)...]), (1...65535).contains(port)
+        else { return nil }
+        var host = String(trimmed[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingCharacters(in set: Set<Character>) -> Substring {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
+        return slice
+    }
+}
+
+extension Set where Element == Character {
+    fileprivate static let whitespaces: Set<Character> = [" ", "\t", "\n", "\r"]
+}
+
+/// One TCP connection to one broker, with ApiVersions negotiated.
+///
+/// Requests are encoded on the caller's task and written at once; any number may be in flight
+/// and responses are matched by correlation id.
+public final class BrokerConnection: Sendable {
+    public let address: KafkaBrokerAddress
+    /// The broker's node id, or a negative placeholder for a bootstrap connection.
+    public let nodeID: Int32
+    public let apiVersions: ApiVersionsTable
+    let channel: any Channel
+    private let clientID: String
+    private let requestTimeout: TimeAmount
+    private let nextCorrelationID: NIOLockedValueBox<Int32>
+
+    private init(
+        address: KafkaBrokerAddress,
+        nodeID: Int32,
+        channel: any Channel,
+        clientID: String,
+        requestTimeout: TimeAmount,
+        apiVersions: ApiVersionsTable,
+        nextCorrelationID: NIOLockedValueBox<Int32>
+    ) {
+        self.address = address
+        self.nodeID = nodeID
+        self.channel = channel
+        self.clientID = clientID
+        self.requestTimeout = requestTimeout
+        self.apiVersions = apiVersions
+        self.nextCorrelationID = nextCorrelationID
+    }
+
+    /// Opens a connection and negotiates API versions.
+    public static func connect(
+        to address: KafkaBrokerAddress,
+        nodeID: Int32,
+        configuration: KafkaClientConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> BrokerConnection {
+        let maximumFrameSize = configuration.maximumResponseSize
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: eventLoopGroup)
+                .connectTimeout(.milliseconds(Int64(configuration.socketConnectionSetupTimeoutMs)))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumFrameSize))
+                        )
+                        try channel.pipeline.syncOperations.addHandler(
+                            BrokerChannelHandler(peer: address.description)
+                        )
+                    }
+                }
+                .connect(host: address.host, port: address.port)
+                .get()
+        } catch {
+            throw KafkaError.connectionFailed("\(address): \(error)")
+        }
+        let counter = NIOLockedValueBox<Int32>(0)
+        let timeout = TimeAmount.milliseconds(Int64(configuration.requestTimeoutMs))
+        do {
+            let versions = try await negotiateVersions(
+                channel: channel,
+                clientID: configuration.clientID,
+                timeout: timeout,
+                counter: counter
+            )
+            return BrokerConnection(
+                address: address,
+                nodeID: nodeID,
+                channel: channel,
+                clientID: configuration.clientID,
+                requestTimeout: timeout,
+                apiVersions: versions,
+                nextCorrelationID: counter
+            )
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    /// Sends ApiVersions at the newest version we speak; a broker that does not know it answers
+    /// UNSUPPORTED_VERSION with its own range (encoded at v0), and we ask again at its maximum.
+    private static func negotiateVersions(
+        channel: any Channel,
+        clientID: String,
+        timeout: TimeAmount,
+        counter: NIOLockedValueBox<Int32>
+    ) async throws -> ApiVersionsTable {
+        var version = ApiVersionsRequest.validVersions.upperBound
+        for _ in 0..<2 {
+            let request = ApiVersionsRequest(
+                clientSoftwareName: "swift-connect",
+                clientSoftwareVersion: "0.1.0"
+            )
+            var body = try await roundTrip(
+                channel: channel,
+                request: request,
+                version: version,
+                clientID: clientID,
+                timeout: timeout,
+                counter: counter
+            )
+            let response: ApiVersionsResponse
+            do {
+                response = try ApiVersionsResponse(from: &body, version: version)
+            } catch let error as KafkaProtocolError {
+                // An old broker answers at v0 when it does not support our version.
+                var retry = body
+                guard let fallback = try? ApiVersionsResponse(from: &retry, version: 0) else {
+                    throw KafkaError.protocolViolation(error)
+                }
+                response = fallback
+            }
+            if response.errorCode == KafkaErrorCode.unsupportedVersion.rawValue,
+                let range = response.apiKeys.first(where: { $0.apiKey == ApiKey.apiVersions.rawValue })
+            {
+                version = min(range.maxVersion, ApiVersionsRequest.validVersions.upperBound)
+                continue
+            }
+            try KafkaError.check(response.errorCode)
+            var ranges: [Int16: ClosedRange<Int16>] = [:]
+            for key in response.apiKeys where key.minVersion <= key.maxVersion {
+                ranges[key.apiKey] = key.minVersion...key.maxVersion
+            }
+            return ApiVersionsTable(ranges: ranges)
+        }
+        throw KafkaError.unsupportedAPI(.apiVersions)
+    }
+
+    /// Sends `request` at the negotiated version and decodes the response.
+    public func send<R: KafkaRequest>(_ request: R) async throws -> R.Response {
+        guard let version = self.apiVersions.version(for: R.self) else {
+            throw KafkaError.unsupportedAPI(R.apiKey)
+        }
+        return try await self.send(request, version: version)
+    }
+
+    /// Sends `request` at `version` and decodes the response.
+    public func send<R: KafkaRequest>(_ request: R, version: Int16) async throws -> R.Response {
+        var body = try await Self.roundTrip(
+            channel: self.channel,
+            request: request,
+            version: version,
+            clientID: self.clientID,
+            timeout: self.requestTimeout,
+            counter: self.nextCorrelationID
+        )
+        do {
+            return try R.Response(from: &body, version: version)
+        } catch let error as KafkaProtocolError {
+            throw KafkaError.protocolViolation(error)
+        }
+    }
+
+    /// Sends a request the broker does not answer (Produce with acks=0); returns once written.
+    public func sendWithoutResponse<R: KafkaRequest>(_ request: R) async throws {
+        guard let version = self.apiVersions.version(for: R.self) else {
+            throw KafkaError.unsupportedAPI(R.apiKey)
+        }
+        _ = try await Self.roundTrip(
+            channel: self.channel,
+            request: request,
+            version: version,
+            clientID: self.clientID,
+            timeout: self.requestTimeout,
+            counter: self.nextCorrelationID,
+            expectsResponse: false
+        )
+    }
+
+    /// Whether the channel is still open.
+    public var isActive: Bool { self.channel.isActive }
+
+    /// Closes the connection; outstanding requests fail with ``KafkaError/connectionClosed(_:)``.
+    public func close() async {
+        try? await self.channel.close()
+    }
+
+    private static func roundTrip<R: KafkaRequest>(
+        channel: any Channel,
+        request: R,
+        version: Int16,
+        clientID: String,
+        timeout: TimeAmount,
+        counter: NIOLockedValueBox<Int32>,
+        expectsResponse: Bool = true
+    ) async throws -> ByteBuffer {
+        let correlationID = counter.withLockedValue { value -> Int32 in
+            value = value == Int32.max ? 0 : value + 1
+            return value
+        }
+        let flexible = R.isFlexible(version)
+        var frame = channel.allocator.buffer(capacity: 256)
+        frame.writeInteger(Int32(0))
+        frame.writeInteger(R.apiKey.rawValue)
+        frame.writeInteger(version)
+        frame.writeInteger(correlationID)
+        // The client id stays a classic nullable string even in the flexible header v2.
+        frame.writeKafkaNullableString(clientID, compact: false)
+        if flexible { frame.writeKafkaUnsignedVarint(0) }
+        do {
+            try request.write(into: &frame, version: version)
+        } catch let error as KafkaProtocolError {
+            throw KafkaError.protocolViolation(error)
+        }
+        frame.setInteger(Int32(frame.readableBytes - 4), at: frame.readerIndex)
+        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+        let outbound = OutboundKafkaRequest(
+            apiKey: R.apiKey,
+            correlationID: correlationID,
+            frame: frame,
+            expectsResponse: expectsResponse,
+            // ApiVersions responses always use header v0, so a client can read them at any version.
+            hasFlexibleResponseHeader: flexible && R.apiKey != .apiVersions,
+            timeout: timeout,
+            promise: promise
+        )
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        // If the handler is already gone (channel closed), only the write fails: pass that on.
+        // Completing a promise twice is a no-op in NIO, so the handler failing it too is harmless.
+        written.futureResult.whenFailure { error in
+            promise.fail(error as? KafkaError ?? KafkaError.connectionClosed("\(error)"))
+        }
+        channel.writeAndFlush(outbound, promise: written)
+        return try await promise.futureResult.get()
+    }
+}

@@ -1,0 +1,204 @@
+import KafkaProtocol
+
+/// Records fetched for one partition, decoded, waiting to be returned by `poll`.
+struct CompletedFetch: Sendable {
+    var topicPartition: TopicPartition
+    /// The partition's epoch when the fetch was sent: a seek in between makes the data stale.
+    var epoch: Int
+    var records: [KafkaConsumerRecord]
+    /// Where consumption continues after these records (past skipped control batches too).
+    var nextOffset: Int64
+    var highWatermark: Int64
+}
+
+/// What a consumer knows about its assigned partitions; value type, no I/O.
+///
+/// `position` is the offset of the next record `poll` returns; `fetchOffset` the next offset to
+/// fetch, ahead of `position` by whatever sits in `completed`. Every seek bumps the partition's
+/// `epoch`, so fetches that were in flight at the time are recognised and dropped.
+struct FetchState: Sendable {
+    struct PartitionState: Sendable {
+        var position: Int64?
+        var fetchOffset: Int64?
+        var highWatermark: Int64?
+        var isPaused = false
+        var isFetchInFlight = false
+        var epoch = 0
+        /// Set when the position must be looked up (assign without seek, or OFFSET_OUT_OF_RANGE).
+        var pendingReset: SeekTarget?
+        var retryAt: ContinuousClock.Instant?
+    }
+
+    enum SeekTarget: Hashable, Sendable {
+        case earliest
+        case latest
+        case timestamp(Int64)
+    }
+
+    private(set) var partitions: [TopicPartition: PartitionState] = [:]
+    private(set) var completed: [CompletedFetch] = []
+    private(set) var bufferedRecords = 0
+    var error: KafkaError?
+
+    var assignment: [TopicPartition] { self.partitions.keys.sorted() }
+
+    /// Replaces the assignment; partitions kept keep their positions.
+    mutating func assign(_ topicPartitions: [TopicPartition], defaultReset: SeekTarget?) {
+        var next: [TopicPartition: PartitionState] = [:]
+        for topicPartition in topicPartitions {
+            if let existing = self.partitions[topicPartition] {
+                next[topicPartition] = existing
+            } else {
+                next[topicPartition] = PartitionState(pendingReset: defaultReset)
+            }
+        }
+        self.partitions = next
+        self.dropCompleted { next[$0.topicPartition] == nil }
+    }
+
+    mutating func seek(_ topicPartition: TopicPartition, to offset: Int64) {
+        guard var state = self.partitions[topicPartition] else { return }
+        state.position = offset
+        state.fetchOffset = offset
+        state.pendingReset = nil
+        state.epoch += 1
+        state.isFetchInFlight = false
+        state.retryAt = nil
+        self.partitions[topicPartition] = state
+        self.dropCompleted { $0.topicPartition == topicPartition }
+    }
+
+    mutating func requestReset(_ topicPartition: TopicPartition, to target: SeekTarget) {
+        guard var state = self.partitions[topicPartition] else { return }
+        state.pendingReset = target
+        state.position = nil
+        state.fetchOffset = nil
+        state.epoch += 1
+        state.isFetchInFlight = false
+        self.partitions[topicPartition] = state
+        self.dropCompleted { $0.topicPartition == topicPartition }
+    }
+
+    mutating func setPaused(_ topicPartitions: [TopicPartition], _ paused: Bool) {
+        for topicPartition in topicPartitions {
+            self.partitions[topicPartition]?.isPaused = paused
+        }
+    }
+
+    /// Partitions whose position must be looked up first, with the epoch to check the answer against.
+    func pendingResets() -> [(TopicPartition, SeekTarget, Int)] {
+        self.partitions.compactMap { entry in
+            entry.value.pendingReset.map { (entry.key, $0, entry.value.epoch) }
+        }
+    }
+
+    /// The answer to a reset lookup; ignored if the partition was seeked meanwhile.
+    mutating func resetCompleted(_ topicPartition: TopicPartition, offset: Int64, epoch: Int) {
+        guard let state = self.partitions[topicPartition], state.epoch == epoch, state.pendingReset != nil else {
+            return
+        }
+        self.seek(topicPartition, to: offset)
+    }
+
+    /// Partitions to fetch now, with their offsets and epochs: assigned, positioned, not paused, no
+    /// fetch in flight, not waiting out a retry backoff, and not already holding buffered data
+    /// beyond `maxBufferedRecords`. Marks them in flight.
+    mutating func startFetch(
+        now: ContinuousClock.Instant,
+        maxBufferedRecords: Int
+    ) -> [(TopicPartition, offset: Int64, epoch: Int)] {
+        guard self.bufferedRecords < maxBufferedRecords else { return [] }
+        var chosen: [(TopicPartition, offset: Int64, epoch: Int)] = []
+        for (topicPartition, state) in self.partitions {
+            guard !state.isPaused, !state.isFetchInFlight, state.pendingReset == nil,
+                let offset = state.fetchOffset
+            else { continue }
+            if let retryAt = state.retryAt, retryAt > now { continue }
+            chosen.append((topicPartition, offset, state.epoch))
+            self.partitions[topicPartition]?.isFetchInFlight = true
+        }
+        return chosen
+    }
+
+    /// A fetch for a partition finished with data (possibly none).
+    mutating func fetchCompleted(_ fetch: CompletedFetch) {
+        guard var state = self.partitions[fetch.topicPartition], state.epoch == fetch.epoch else { return }
+        state.isFetchInFlight = false
+        state.fetchOffset = fetch.nextOffset
+        state.highWatermark = fetch.highWatermark
+        state.retryAt = nil
+        if fetch.records.isEmpty {
+            // Nothing to hand out (e.g. only control batches): consumption moves on at once.
+            if state.position == nil || (state.position ?? 0) < fetch.nextOffset,
+                !self.completed.contains(where: { $0.topicPartition == fetch.topicPartition })
+            {
+                state.position = fetch.nextOffset
+            }
+            self.partitions[fetch.topicPartition] = state
+            return
+        }
+        self.partitions[fetch.topicPartition] = state
+        self.completed.append(fetch)
+        self.bufferedRecords += fetch.records.count
+    }
+
+    /// A fetch for a partition failed; it is retried after `retryAt`.
+    mutating func fetchFailed(_ topicPartition: TopicPartition, epoch: Int, retryAt: ContinuousClock.Instant) {
+        guard var state = self.partitions[topicPartition], state.epoch == epoch else { return }
+        state.isFetchInFlight = false
+        state.retryAt = retryAt
+        self.partitions[topicPartition] = state
+    }
+
+    /// Takes up to `maxRecords` buffered records of partitions that are not paused, advancing positions.
+    mutating func takeRecords(maxRecords: Int) -> [KafkaConsumerRecord] {
+        var taken: [KafkaConsumerRecord] = []
+        var index = 0
+        while index < self.completed.count, taken.count < maxRecords {
+            let fetch = self.completed[index]
+            guard let state = self.partitions[fetch.topicPartition], state.epoch == fetch.epoch else {
+                self.bufferedRecords -= fetch.records.count
+                self.completed.remove(at: index)
+                continue
+            }
+            if state.isPaused {
+                index += 1
+                continue
+            }
+            let room = maxRecords - taken.count
+            if fetch.records.count <= room {
+                taken.append(contentsOf: fetch.records)
+                self.bufferedRecords -= fetch.records.count
+                self.completed.remove(at: index)
+                self.partitions[fetch.topicPartition]?.position = fetch.nextOffset
+            } else {
+                taken.append(contentsOf: fetch.records[0..<room])
+                self.completed[index].records.removeFirst(room)
+                self.bufferedRecords -= room
+                if let next = self.completed[index].records.first?.offset {
+                    self.partitions[fetch.topicPartition]?.position = next
+                }
+            }
+        }
+        return taken
+    }
+
+    var hasDeliverableRecords: Bool {
+        self.completed.contains { fetch in
+            guard let state = self.partitions[fetch.topicPartition] else { return true }
+            return !state.isPaused || state.epoch != fetch.epoch
+        }
+    }
+
+    private mutating func dropCompleted(where predicate: (CompletedFetch) -> Bool) {
+        var kept: [CompletedFetch] = []
+        for fetch in self.completed {
+            if predicate(fetch) {
+                self.bufferedRecords -= fetch.records.count
+            } else {
+                kept.append(fetch)
+            }
+        }
+        self.completed = kept
+    }
+}

@@ -1,0 +1,362 @@
+import KafkaProtocol
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// Sends records to Kafka.
+///
+/// Records are appended to per-partition batches (``KafkaProducerConfiguration/batchSize``,
+/// ``KafkaProducerConfiguration/lingerMs``) and a background sender writes due batches to each
+/// partition leader, one ProduceRequest per broker carrying one batch per partition, with up to
+/// `max.in.flight.requests.per.connection` requests in flight per broker. Call ``close()`` when done:
+/// it sends what is pending and stops the sender.
+public final class KafkaProducer: Sendable {
+    public let configuration: KafkaProducerConfiguration
+    public let cluster: KafkaCluster
+    private let ownsCluster: Bool
+    private let logger: Logger
+
+    private struct State: Sendable {
+        var accumulator: RecordAccumulator
+        var partitionCounts: [String: Int] = [:]
+        var inFlightPerNode: [Int32: Int] = [:]
+        var inFlightBatches = 0
+        var flushWaiters: [CheckedContinuation<Void, Never>] = []
+        var flushRequests = 0
+        var isClosing = false
+        var isClosed = false
+
+        var isIdle: Bool { self.accumulator.isEmpty && self.inFlightBatches == 0 }
+    }
+
+    private let state: NIOLockedValueBox<State>
+    private let wakeup: WakeupSignal
+    private let senderTask: NIOLockedValueBox<Task<Void, Never>?> = NIOLockedValueBox(nil)
+
+    /// Creates a producer. With no `cluster` it makes its own, closed with the producer.
+    public init(
+        configuration: KafkaProducerConfiguration,
+        cluster: KafkaCluster? = nil,
+        logger: Logger = Logger(label: "swift-connect.kafka.producer")
+    ) {
+        self.configuration = configuration
+        self.cluster = cluster ?? KafkaCluster(configuration: configuration.client, logger: logger)
+        self.ownsCluster = cluster == nil
+        self.logger = logger
+        self.state = NIOLockedValueBox(
+            State(
+                accumulator: RecordAccumulator(
+                    batchSize: configuration.batchSize,
+                    linger: .milliseconds(configuration.lingerMs),
+                    compression: configuration.compression
+                )
+            )
+        )
+        self.wakeup = WakeupSignal(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        // The producer owns the sender task; close() ends and awaits it.
+        let task = Task { [self] in await self.runSender() }
+        self.senderTask.withLockedValue { $0 = task }
+    }
+
+    // MARK: Sending
+
+    /// Sends one record and waits until the broker acknowledged it (per `acks`).
+    /// - Throws: ``KafkaError`` when the record cannot be delivered within `delivery.timeout.ms`.
+    @discardableResult
+    public func send(_ record: KafkaProducerRecord) async throws -> RecordMetadata {
+        let results = await self.send(contentsOf: [record])
+        return try results[0].get()
+    }
+
+    /// Sends many records and waits for all of them; the result of each is at its index. This is the
+    /// high-throughput path: one lock and one wake-up per call rather than per record.
+    public func send(contentsOf records: [KafkaProducerRecord]) async -> [Result<RecordMetadata, KafkaError>] {
+        let group = DeliveryGroup(count: records.count)
+        await self.enqueue(records, group: group)
+        return await group.wait()
+    }
+
+    /// Appends records to their batches without waiting for delivery; `group` receives the results.
+    /// Returns once the records are queued (it may first wait for partition metadata).
+    func enqueue(_ records: [KafkaProducerRecord], group: DeliveryGroup) async {
+        guard !records.isEmpty else { return }
+        // Partition counts for topics not seen yet.
+        let unknownTopics = self.state.withLockedValue { state -> Set<String> in
+            var unknown: Set<String> = []
+            for record in records where state.partitionCounts[record.topic] == nil { unknown.insert(record.topic) }
+            return unknown
+        }
+        var failedTopics: [String: KafkaError] = [:]
+        for topic in unknownTopics {
+            do {
+                let metadata = try await self.cluster.metadata(
+                    for: [topic],
+                    allowAutoTopicCreation: true,
+                    timeout: .milliseconds(self.configuration.deliveryTimeoutMs)
+                )
+                if let count = metadata.partitionCount(of: topic) {
+                    self.state.withLockedValue { $0.partitionCounts[topic] = count }
+                } else {
+                    failedTopics[topic] = .unknownTopicOrPartition(topic: topic, partition: nil)
+                }
+            } catch {
+                failedTopics[topic] = error as? KafkaError ?? .retriesExhausted(last: "\(error)")
+            }
+        }
+        let now = ContinuousClock.now
+        let wallClock = currentTimeMillis()
+        let maxRequestSize = self.configuration.maxRequestSize
+        var immediateFailures: [(Int, KafkaError)] = []
+        let (closedBatch, isClosing) = self.state.withLockedValue { state -> (Bool, Bool) in
+            if state.isClosing || state.isClosed { return (false, true) }
+            var closedBatch = false
+            for (index, record) in records.enumerated() {
+                if let error = failedTopics[record.topic] {
+                    immediateFailures.append((index, error))
+                    continue
+                }
+                guard let count = state.partitionCounts[record.topic] else {
+                    immediateFailures.append((index, .unknownTopicOrPartition(topic: record.topic, partition: nil)))
+                    continue
+                }
+                if let partition = record.partition, partition < 0 || Int(partition) >= count {
+                    immediateFailures.append((index, .unknownTopicOrPartition(topic: record.topic, partition: partition)))
+                    continue
+                }
+                if record.estimatedSize > maxRequestSize {
+                    immediateFailures.append(
+                        (
+                            index,
+                            .broker(
+                                .messageTooLarge,
+                                message: "the record is \(record.estimatedSize) bytes, more than max.request.size (\(maxRequestSize)); raise max.request.size"
+                            )
+                        )
+                    )
+                    continue
+                }
+                let partition = state.accumulator.partition(for: record, partitionCount: count)
+                let closed = state.accumulator.append(
+                    record,
+                    to: TopicPartition(record.topic, partition),
+                    timestamp: record.timestamp ?? wallClock,
+                    group: group,
+                    index: index,
+                    now: now
+                )
+                closedBatch = closedBatch || closed
+            }
+            return (closedBatch, false)
+        }
+        if isClosing {
+            group.complete(records.indices) { _, _ in .failure(.shutDown) }
+            return
+        }
+        for (index, error) in immediateFailures {
+            group.complete(CollectionOfOne(index)) { _, _ in .failure(error) }
+        }
+        // Wake the sender even when no batch is full yet: it must learn the new batch's linger deadline.
+        _ = closedBatch
+        self.wakeup.signal()
+    }
+
+    /// Sends everything queued now, ignoring `linger.ms`, and waits until it has been acknowledged.
+    public func flush() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = self.state.withLockedValue { state -> Bool in
+                if state.isIdle { return true }
+                state.flushWaiters.append(continuation)
+                state.flushRequests += 1
+                return false
+            }
+            if idle { continuation.resume() } else { self.wakeup.signal() }
+        }
+    }
+
+    /// Sends what is pending, stops the sender, and (if the producer made it) closes the cluster
+    /// connections. Sends after this fail with ``KafkaError/shutDown``.
+    public func close() async {
+        await self.flush()
+        self.state.withLockedValue { $0.isClosing = true }
+        self.wakeup.signal()
+        let task = self.senderTask.withLockedValue { $0 }
+        await task?.value
+        if self.ownsCluster { await self.cluster.shutdown() }
+    }
+
+    // MARK: Sender
+
+    private func runSender() async {
+        await withDiscardingTaskGroup { group in
+            while true {
+                let metadata = await self.cluster.metadata
+                let now = ContinuousClock.now
+                let maxInFlight = self.configuration.maxInFlightRequestsPerConnection
+                let step = self.state.withLockedValue { state -> SenderStep in
+                    if state.isClosing && state.isIdle {
+                        state.isClosed = true
+                        return SenderStep(requests: [:], nextDue: nil, unknownLeaders: [], stop: true)
+                    }
+                    var unknownLeaders: Set<String> = []
+                    var planned: [Int32: Int] = [:]
+                    let flushing = state.flushRequests > 0 || state.isClosing
+                    let inFlight = state.inFlightPerNode
+                    let (batches, nextDue) = state.accumulator.drain(now: now, flushing: flushing) { topicPartition in
+                        guard let leader = metadata.leader(of: topicPartition) else {
+                            unknownLeaders.insert(topicPartition.topic)
+                            return false
+                        }
+                        // One request per broker per round; a broker at its in-flight limit waits.
+                        if planned[leader.nodeID] == nil {
+                            guard (inFlight[leader.nodeID] ?? 0) < maxInFlight else { return false }
+                            planned[leader.nodeID] = 1
+                        }
+                        return true
+                    }
+                    var requests: [Int32: [ProducerBatch]] = [:]
+                    for batch in batches {
+                        guard let leader = metadata.leader(of: batch.topicPartition) else { continue }
+                        requests[leader.nodeID, default: []].append(batch)
+                    }
+                    for node in requests.keys { state.inFlightPerNode[node, default: 0] += 1 }
+                    state.inFlightBatches += batches.count
+                    return SenderStep(requests: requests, nextDue: nextDue, unknownLeaders: unknownLeaders, stop: false)
+                }
+                if step.stop { break }
+                for (node, batches) in step.requests {
+                    group.addTask { await self.sendProduceRequest(to: node, batches: batches) }
+                }
+                if !step.unknownLeaders.isEmpty {
+                    for topic in step.unknownLeaders { await self.cluster.invalidate(topic: topic) }
+                    let topics = Array(step.unknownLeaders)
+                    group.addTask {
+                        _ = try? await self.cluster.metadata(for: topics, allowAutoTopicCreation: true)
+                        try? await Task.sleep(for: .milliseconds(self.configuration.client.retryBackoffMs))
+                        self.wakeup.signal()
+                    }
+                }
+                if step.requests.isEmpty {
+                    let timeout = step.nextDue.map { now.duration(to: $0) }
+                    await self.wakeup.wait(timeout: timeout ?? .seconds(1))
+                }
+            }
+        }
+    }
+
+    private struct SenderStep: Sendable {
+        var requests: [Int32: [ProducerBatch]]
+        var nextDue: ContinuousClock.Instant?
+        var unknownLeaders: Set<String>
+        var stop: Bool
+    }
+
+    private func sendProduceRequest(to node: Int32, batches: [ProducerBatch]) async {
+        var batches = batches
+        var failure: KafkaError?
+        var topicData: [String: [ProduceRequest.TopicProduceData.PartitionProduceData]] = [:]
+        for index in batches.indices {
+            if batches[index].encoded == nil {
+                do {
+                    batches[index].encoded = try batches[index].builder.build()
+                } catch {
+                    batches[index].fail(.protocolViolation(error as? KafkaProtocolError ?? .corruptRecord("\(error)")))
+                    continue
+                }
+            }
+            let topicPartition = batches[index].topicPartition
+            topicData[topicPartition.topic, default: []].append(
+                .init(index: topicPartition.partition, records: batches[index].encoded)
+            )
+        }
+        let request = ProduceRequest(
+            transactionalId: nil,
+            acks: self.configuration.acks,
+            timeoutMs: Int32(clamping: self.configuration.client.requestTimeoutMs),
+            topicData: topicData.map { .init(name: $0.key, partitionData: $0.value) }
+        )
+        var responses: [TopicPartition: ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = [:]
+        var connection: BrokerConnection?
+        do {
+            let leader = try await self.cluster.connection(to: node)
+            connection = leader
+            if self.configuration.acks == 0 {
+                try await leader.sendWithoutResponse(request)
+            } else {
+                let response = try await leader.send(request)
+                for topic in response.responses {
+                    for partition in topic.partitionResponses {
+                        responses[TopicPartition(topic.name, partition.index)] = partition
+                    }
+                }
+            }
+        } catch {
+            failure = error as? KafkaError ?? .connectionFailed("\(error)")
+            if let connection, failure?.isRetriable == true { await self.cluster.connectionFailed(connection) }
+        }
+
+        var invalidateTopics: Set<String> = []
+        var requeue: [ProducerBatch] = []
+        for var batch in batches where batch.encoded != nil {
+            let outcome: KafkaError?
+            if let failure {
+                outcome = failure
+            } else if self.configuration.acks == 0 {
+                outcome = nil
+                batch.complete(baseOffset: -1, logAppendTime: -1)
+            } else if let partition = responses[batch.topicPartition] {
+                if partition.errorCode == 0 {
+                    outcome = nil
+                    batch.complete(baseOffset: partition.baseOffset, logAppendTime: partition.logAppendTimeMs)
+                } else {
+                    outcome = .broker(KafkaErrorCode(rawValue: partition.errorCode), message: partition.errorMessage)
+                }
+            } else {
+                outcome = .protocolViolation(.corruptRecord("no response for partition \(batch.topicPartition)"))
+            }
+            guard let outcome else { continue }
+            batch.attempts += 1
+            let elapsed = batch.createdAt.duration(to: .now)
+            if outcome.isRetriable, batch.attempts <= self.configuration.retries,
+                elapsed < .milliseconds(self.configuration.deliveryTimeoutMs)
+            {
+                if case .broker(let code, _) = outcome,
+                    [.notLeaderOrFollower, .unknownTopicOrPartition, .leaderNotAvailable, .fencedLeaderEpoch]
+                        .contains(code)
+                {
+                    invalidateTopics.insert(batch.topicPartition.topic)
+                }
+                if case .connectionClosed = outcome { invalidateTopics.insert(batch.topicPartition.topic) }
+                if case .connectionFailed = outcome { invalidateTopics.insert(batch.topicPartition.topic) }
+                batch.retryAt = .now + self.configuration.client.retryBackoff(attempt: batch.attempts)
+                self.logger.debug(
+                    "retrying batch",
+                    metadata: ["partition": "\(batch.topicPartition)", "error": "\(outcome)", "attempt": "\(batch.attempts)"]
+                )
+                requeue.append(batch)
+            } else {
+                batch.fail(outcome)
+            }
+        }
+        for topic in invalidateTopics { await self.cluster.invalidate(topic: topic) }
+
+        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+            state.inFlightPerNode[node, default: 1] -= 1
+            for batch in batches {
+                if let index = requeue.firstIndex(where: { $0.topicPartition == batch.topicPartition }) {
+                    state.accumulator.requeue(requeue.remove(at: index))
+                } else {
+                    state.accumulator.unmute(batch.topicPartition)
+                }
+            }
+            state.inFlightBatches -= batches.count
+            guard state.isIdle, !state.flushWaiters.isEmpty else { return [] }
+            let waiters = state.flushWaiters
+            state.flushWaiters = []
+            state.flushRequests = 0
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+        self.wakeup.signal()
+    }
+}

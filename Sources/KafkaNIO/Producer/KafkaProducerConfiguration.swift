@@ -1,0 +1,62 @@
+import KafkaProtocol
+
+/// Producer settings, with the Java producer's property names and defaults.
+public struct KafkaProducerConfiguration: Sendable {
+    public var client: KafkaClientConfiguration
+    /// `acks`: 0 (no response), 1 (leader), -1/`all` (all in-sync replicas). Default: `all`.
+    public var acks: Int16 = -1
+    /// `linger.ms`: how long a batch waits for more records before it is sent. Default: 5.
+    public var lingerMs: Int = 5
+    /// `batch.size`: the byte size at which a partition's batch is closed. Default: 16384.
+    public var batchSize: Int = 16_384
+    /// `compression.type`: none, gzip, snappy, lz4 or zstd. Default: none.
+    public var compression: KafkaCompression = .none
+    /// `max.in.flight.requests.per.connection`. Default: 5.
+    public var maxInFlightRequestsPerConnection: Int = 5
+    /// `delivery.timeout.ms`: the time a record may take from `send` to success or final failure,
+    /// retries included. Default: 120000.
+    public var deliveryTimeoutMs: Int = 120_000
+    /// `retries`. Default: 2147483647 (bounded by `delivery.timeout.ms`).
+    public var retries: Int = Int(Int32.max)
+    /// `max.request.size`: the largest request (and so the largest record) sent. Default: 1048576.
+    public var maxRequestSize: Int = 1_048_576
+
+    public init(client: KafkaClientConfiguration) {
+        self.client = client
+    }
+
+    /// Reads the Java producer's property names; unknown properties are ignored.
+    public init(properties: [String: String]) throws {
+        self.client = try KafkaClientConfiguration(properties: properties)
+        let reader = KafkaProperties(properties)
+        switch try reader.choice("acks", default: "all", allowed: ["0", "1", "-1", "all"]) {
+        case "0": self.acks = 0
+        case "1": self.acks = 1
+        default: self.acks = -1
+        }
+        self.lingerMs = try reader.int("linger.ms", default: self.lingerMs)
+        self.batchSize = try reader.int("batch.size", default: self.batchSize)
+        let codec = try reader.choice(
+            "compression.type",
+            default: "none",
+            allowed: KafkaCompression.allCases.map(\.name)
+        )
+        self.compression = KafkaCompression(name: codec) ?? .none
+        self.maxInFlightRequestsPerConnection = try reader.int(
+            "max.in.flight.requests.per.connection",
+            default: self.maxInFlightRequestsPerConnection,
+            in: 1...Int(Int32.max)
+        )
+        self.deliveryTimeoutMs = try reader.int("delivery.timeout.ms", default: self.deliveryTimeoutMs, in: 1...Int(Int32.max))
+        self.retries = try reader.int("retries", default: self.retries)
+        self.maxRequestSize = try reader.int("max.request.size", default: self.maxRequestSize, in: 1...Int(Int32.max))
+        // The idempotent producer comes with the transactional one; until then this producer does
+        // not claim it (Kafka 3+ defaults it to true; we default to false and say so).
+        if try reader.bool("enable.idempotence", default: false) {
+            throw KafkaError.invalidConfiguration(
+                property: "enable.idempotence",
+                reason: "the idempotent producer is not available yet; set enable.idempotence=false"
+            )
+        }
+    }
+}
