@@ -50,6 +50,13 @@ public struct RecordMetadata: Sendable, Hashable {
     public var offset: Int64
     /// The record's timestamp: LogAppendTime when the topic uses it, else the CreateTime sent.
     public var timestamp: Int64
+
+    public init(topic: String, partition: Int32, offset: Int64, timestamp: Int64) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.timestamp = timestamp
+    }
 }
 
 /// Milliseconds since the Unix epoch.

@@ -1,0 +1,67 @@
+import Foundation
+import KafkaNIO
+import KafkaProtocol
+import NIOCore
+import Testing
+
+/// Where the real broker is: `KAFKA_BOOTSTRAP_SERVERS`, set by scripts/test-broker.
+///
+/// Without it the integration tests are skipped, except under `SWIFTCONNECT_REQUIRE_BROKER=1`
+/// (scripts/test), where they run and fail: a missing broker must never pass silently.
+enum TestEnvironment {
+    static let bootstrapServers: String? = {
+        let value = ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] ?? ""
+        return value.isEmpty ? nil : value
+    }()
+
+    static let brokerRequired = ProcessInfo.processInfo.environment["SWIFTCONNECT_REQUIRE_BROKER"] == "1"
+
+    /// Run the broker tests when there is a broker, or when one is required (they then fail).
+    static let shouldRun = bootstrapServers != nil || brokerRequired
+
+    static func requireBootstrap() throws -> String {
+        guard let bootstrapServers else {
+            throw TestFailure("KAFKA_BOOTSTRAP_SERVERS is not set: run the tests through scripts/test or scripts/test-broker run --")
+        }
+        return bootstrapServers
+    }
+
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var python: String {
+        ProcessInfo.processInfo.environment["SWIFTCONNECT_PYTHON"]
+            ?? repositoryRoot.appendingPathComponent(".venv/bin/python").path
+    }
+
+    /// A topic name no other test uses.
+    static func uniqueTopic(_ prefix: String) -> String {
+        "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    static func clientConfiguration() throws -> KafkaClientConfiguration {
+        var configuration = KafkaClientConfiguration(
+            bootstrapServers: try KafkaClientConfiguration.parseBootstrapServers(requireBootstrap())
+        )
+        configuration.requestTimeoutMs = 15_000
+        return configuration
+    }
+
+    /// Runs `body` with a cluster client, shutting it down after.
+    static func withCluster<T>(_ body: (KafkaCluster) async throws -> T) async throws -> T {
+        let cluster = KafkaCluster(configuration: try clientConfiguration())
+        do {
+            let result = try await body(cluster)
+            await cluster.shutdown()
+            return result
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
