@@ -45,12 +45,16 @@ struct ClientIntegrationTests {
     func producerHonoursAcks(acks: Int16) async throws {
         let topic = TestEnvironment.uniqueTopic("acks")
         try await TestEnvironment.withCluster { cluster in
-            try await KafkaAdminClient(cluster: cluster).createTopics([.init(name: topic, partitions: 1, replicationFactor: 1)])
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 1, replicationFactor: 1)
+            ])
             var configuration = KafkaProducerConfiguration(client: cluster.configuration)
             configuration.acks = acks
             let producer = KafkaProducer(configuration: configuration, cluster: cluster)
             let results = await producer.send(
-                contentsOf: (0..<50).map { KafkaProducerRecord(topic: topic, partition: 0, value: ByteBuffer(string: "r\($0)")) }
+                contentsOf: (0..<50).map {
+                    KafkaProducerRecord(topic: topic, partition: 0, value: ByteBuffer(string: "r\($0)"))
+                }
             )
             await producer.close()
             let offsets = try results.map { try $0.get().offset }
@@ -59,7 +63,13 @@ struct ClientIntegrationTests {
             } else {
                 #expect(offsets == Array(0..<50))
             }
-            let values = try await Self.readValues(cluster: cluster, topic: topic, partition: 0, from: .earliest, count: 50)
+            let values = try await Self.readValues(
+                cluster: cluster,
+                topic: topic,
+                partition: 0,
+                from: .earliest,
+                count: 50
+            )
             #expect(values == (0..<50).map { "r\($0)" })
         }
     }
@@ -67,12 +77,19 @@ struct ClientIntegrationTests {
     @Test func singleSendReturnsPartitionOffsetAndTimestamp() async throws {
         let topic = TestEnvironment.uniqueTopic("single")
         try await TestEnvironment.withCluster { cluster in
-            try await KafkaAdminClient(cluster: cluster).createTopics([.init(name: topic, partitions: 2, replicationFactor: 1)])
-            let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.configuration), cluster: cluster)
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 2, replicationFactor: 1)
+            ])
+            let producer = KafkaProducer(
+                configuration: KafkaProducerConfiguration(client: cluster.configuration),
+                cluster: cluster
+            )
             let first = try await producer.send(
                 KafkaProducerRecord(topic: topic, partition: 1, value: ByteBuffer(string: "a"), timestamp: 1_234_567)
             )
-            let second = try await producer.send(KafkaProducerRecord(topic: topic, partition: 1, value: ByteBuffer(string: "b")))
+            let second = try await producer.send(
+                KafkaProducerRecord(topic: topic, partition: 1, value: ByteBuffer(string: "b"))
+            )
             await producer.close()
             #expect(first == RecordMetadata(topic: topic, partition: 1, offset: 0, timestamp: 1_234_567))
             #expect(second.offset == 1)
@@ -83,12 +100,21 @@ struct ClientIntegrationTests {
     @Test func consumerSeeksPausesResumesAndReportsPositionAndLag() async throws {
         let topic = TestEnvironment.uniqueTopic("seek")
         try await TestEnvironment.withCluster { cluster in
-            try await KafkaAdminClient(cluster: cluster).createTopics([.init(name: topic, partitions: 2, replicationFactor: 1)])
-            let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.configuration), cluster: cluster)
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 2, replicationFactor: 1)
+            ])
+            let producer = KafkaProducer(
+                configuration: KafkaProducerConfiguration(client: cluster.configuration),
+                cluster: cluster
+            )
             for partition in [Int32(0), 1] {
                 for result in await producer.send(
                     contentsOf: (0..<20).map {
-                        KafkaProducerRecord(topic: topic, partition: partition, value: ByteBuffer(string: "p\(partition)-\($0)"))
+                        KafkaProducerRecord(
+                            topic: topic,
+                            partition: partition,
+                            value: ByteBuffer(string: "p\(partition)-\($0)")
+                        )
                     }
                 ) {
                     _ = try result.get()
@@ -138,17 +164,31 @@ struct ClientIntegrationTests {
     @Test func consumerRecordsSequenceYieldsEveryRecordInOrder() async throws {
         let topic = TestEnvironment.uniqueTopic("sequence")
         try await TestEnvironment.withCluster { cluster in
-            try await KafkaAdminClient(cluster: cluster).createTopics([.init(name: topic, partitions: 1, replicationFactor: 1)])
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 1, replicationFactor: 1)
+            ])
             var producerConfiguration = KafkaProducerConfiguration(client: cluster.configuration)
             producerConfiguration.batchSize = 512
             let producer = KafkaProducer(configuration: producerConfiguration, cluster: cluster)
             for result in await producer.send(
-                contentsOf: (0..<1000).map { KafkaProducerRecord(topic: topic, key: ByteBuffer(string: "k\($0 % 10)"), value: ByteBuffer(string: "\($0)")) }
+                contentsOf: (0..<1000).map {
+                    KafkaProducerRecord(
+                        topic: topic,
+                        key: ByteBuffer(string: "k\($0 % 10)"),
+                        value: ByteBuffer(string: "\($0)")
+                    )
+                }
             ) {
                 _ = try result.get()
             }
             await producer.close()
-            let values = try await Self.readValues(cluster: cluster, topic: topic, partition: 0, from: .earliest, count: 1000)
+            let values = try await Self.readValues(
+                cluster: cluster,
+                topic: topic,
+                partition: 0,
+                from: .earliest,
+                count: 1000
+            )
             #expect(values == (0..<1000).map { "\($0)" })
         }
     }

@@ -29,7 +29,13 @@ struct InteropTests {
                 headers = [("h", Array("1".utf8)), ("h", Array("2".utf8)), ("empty", []), ("null", nil)]
             }
             records.append(
-                InteropRecord(partition: partition, key: key, value: value, headers: headers, timestamp: base + Int64(index) * 1000)
+                InteropRecord(
+                    partition: partition,
+                    key: key,
+                    value: value,
+                    headers: headers,
+                    timestamp: base + Int64(index) * 1000
+                )
             )
         }
         return records
@@ -45,7 +51,9 @@ struct InteropTests {
         let topic = TestEnvironment.uniqueTopic("ours-to-ck-\(codec)")
         let records = Self.sampleRecords(partitions: 3)
         let delivered = try await TestEnvironment.withCluster { cluster in
-            try await KafkaAdminClient(cluster: cluster).createTopics([.init(name: topic, partitions: 3, replicationFactor: 1)])
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 3, replicationFactor: 1)
+            ])
             var configuration = KafkaProducerConfiguration(client: cluster.configuration)
             configuration.compression = try #require(KafkaCompression(name: codec))
             let producer = KafkaProducer(configuration: configuration, cluster: cluster)
@@ -70,7 +78,9 @@ struct InteropTests {
         let topic = TestEnvironment.uniqueTopic("ck-to-ours-\(codec)")
         let records = Self.sampleRecords(partitions: 3)
         try await TestEnvironment.withCluster { cluster in
-            try await KafkaAdminClient(cluster: cluster).createTopics([.init(name: topic, partitions: 3, replicationFactor: 1)])
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 3, replicationFactor: 1)
+            ])
         }
         let reports = try ReferenceClient.produce(topic: topic, records: records, compression: codec)
         #expect(reports.allSatisfy { $0.error == nil })
@@ -90,10 +100,17 @@ struct InteropTests {
         let topic = TestEnvironment.uniqueTopic("large-\(codec)")
         let big = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 11) }
         let records = (0..<3).map { index in
-            InteropRecord(partition: 0, key: Array("big-\(index)".utf8), value: big, timestamp: 1_700_000_000_000 + Int64(index))
+            InteropRecord(
+                partition: 0,
+                key: Array("big-\(index)".utf8),
+                value: big,
+                timestamp: 1_700_000_000_000 + Int64(index)
+            )
         }
         try await TestEnvironment.withCluster { cluster in
-            try await KafkaAdminClient(cluster: cluster).createTopics([.init(name: topic, partitions: 1, replicationFactor: 1)])
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 1, replicationFactor: 1)
+            ])
             var configuration = KafkaProducerConfiguration(client: cluster.configuration)
             configuration.compression = try #require(KafkaCompression(name: codec))
             configuration.maxRequestSize = 4 << 20
@@ -124,9 +141,14 @@ struct InteropTests {
                 .init(name: ours, partitions: partitionCount, replicationFactor: 1),
                 .init(name: theirs, partitions: partitionCount, replicationFactor: 1),
             ])
-            let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.configuration), cluster: cluster)
+            let producer = KafkaProducer(
+                configuration: KafkaProducerConfiguration(client: cluster.configuration),
+                cluster: cluster
+            )
             let results = await producer.send(
-                contentsOf: keys.map { KafkaProducerRecord(topic: ours, key: ByteBuffer(string: $0), value: ByteBuffer(string: "v")) }
+                contentsOf: keys.map {
+                    KafkaProducerRecord(topic: ours, key: ByteBuffer(string: $0), value: ByteBuffer(string: "v"))
+                }
             )
             await producer.close()
             return try results.map { try $0.get() }

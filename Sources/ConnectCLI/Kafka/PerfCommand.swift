@@ -13,7 +13,9 @@ struct PerfCommand: AsyncParsableCommand {
     )
 
     struct Produce: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Produce N records of a given size as fast as possible.")
+        static let configuration = CommandConfiguration(
+            abstract: "Produce N records of a given size as fast as possible."
+        )
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Topic.") var topic: String
         @Option(help: "Number of records.") var records: Int
@@ -24,7 +26,9 @@ struct PerfCommand: AsyncParsableCommand {
         func run() async throws {
             let payload = ByteBuffer(repeating: UInt8(ascii: "x"), count: recordSize)
             let configuration = try KafkaProducerConfiguration(
-                properties: try connection.clientProperties(defaults: ["linger.ms": "5", "batch.size": "1000000", "acks": "1"])
+                properties: try connection.clientProperties(defaults: [
+                    "linger.ms": "5", "batch.size": "1000000", "acks": "1",
+                ])
             )
             let (seconds, failures) = try await connection.withCluster { cluster -> (Double, Int) in
                 let producer = KafkaProducer(configuration: configuration, cluster: cluster)
@@ -70,7 +74,9 @@ struct PerfCommand: AsyncParsableCommand {
     }
 
     struct Consume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Consume N records from the beginning as fast as possible.")
+        static let configuration = CommandConfiguration(
+            abstract: "Consume N records from the beginning as fast as possible."
+        )
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Topic.") var topic: String
         @Option(help: "Number of records to read.") var records: Int
@@ -81,7 +87,9 @@ struct PerfCommand: AsyncParsableCommand {
             )
             let (seconds, bytes) = try await connection.withCluster { cluster -> (Double, Int) in
                 let metadata = try await cluster.metadata(for: [topic])
-                let assignment = (metadata.topics[topic]?.partitions.keys.sorted() ?? []).map { TopicPartition(topic, $0) }
+                let assignment = (metadata.topics[topic]?.partitions.keys.sorted() ?? []).map {
+                    TopicPartition(topic, $0)
+                }
                 let consumer = KafkaConsumer(configuration: configuration, cluster: cluster)
                 consumer.assign(assignment)
                 for topicPartition in assignment { try await consumer.seek(topicPartition, to: .earliest) }

@@ -17,9 +17,15 @@ struct ProduceCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Topic to produce to.") var topic: String
-    @Option(name: [.customShort("K"), .customLong("key-separator")], help: "Split each line at the first occurrence into key and value.")
+    @Option(
+        name: [.customShort("K"), .customLong("key-separator")],
+        help: "Split each line at the first occurrence into key and value."
+    )
     var keySeparator: String?
-    @Option(name: [.customShort("H"), .customLong("header")], help: "A header name=value added to every record. Repeatable.")
+    @Option(
+        name: [.customShort("H"), .customLong("header")],
+        help: "A header name=value added to every record. Repeatable."
+    )
     var headers: [String] = []
     @Option(name: [.customShort("p"), .customLong("partition")], help: "Partition (default: the partitioner chooses).")
     var partition: Int32?
@@ -42,7 +48,9 @@ struct ProduceCommand: AsyncParsableCommand {
         }
         var defaults: [String: String] = [:]
         if let compression { defaults["compression.type"] = compression }
-        let configuration = try KafkaProducerConfiguration(properties: try connection.clientProperties(defaults: defaults))
+        let configuration = try KafkaProducerConfiguration(
+            properties: try connection.clientProperties(defaults: defaults)
+        )
         let failures = try await connection.withCluster { cluster -> Int in
             let producer = KafkaProducer(configuration: configuration, cluster: cluster)
             var failures = 0

@@ -41,7 +41,14 @@ struct TopicsCommand: AsyncParsableCommand {
             }
             try await connection.withCluster { cluster in
                 try await KafkaAdminClient(cluster: cluster).createTopics(
-                    [.init(name: name, partitions: partitions, replicationFactor: replicationFactor, configs: topicConfigs)]
+                    [
+                        .init(
+                            name: name,
+                            partitions: partitions,
+                            replicationFactor: replicationFactor,
+                            configs: topicConfigs
+                        )
+                    ]
                 )
             }
             writeStandardOutput("created \(name)\n")
@@ -75,7 +82,9 @@ struct ClusterCommand: AsyncParsableCommand {
         }
         writeStandardOutput("cluster.id: \(description.clusterID)\ncontroller: \(description.controllerID)\n")
         for broker in description.brokers {
-            writeStandardOutput("broker \(broker.nodeID): \(broker.address)\(broker.rack.map { " rack=\($0)" } ?? "")\n")
+            writeStandardOutput(
+                "broker \(broker.nodeID): \(broker.address)\(broker.rack.map { " rack=\($0)" } ?? "")\n"
+            )
         }
     }
 }

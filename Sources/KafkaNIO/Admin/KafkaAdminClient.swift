@@ -18,7 +18,12 @@ public struct KafkaAdminClient: Sendable {
         public var replicationFactor: Int16
         public var configs: [String: String]
 
-        public init(name: String, partitions: Int32 = -1, replicationFactor: Int16 = -1, configs: [String: String] = [:]) {
+        public init(
+            name: String,
+            partitions: Int32 = -1,
+            replicationFactor: Int16 = -1,
+            configs: [String: String] = [:]
+        ) {
             self.name = name
             self.partitions = partitions
             self.replicationFactor = replicationFactor
@@ -67,7 +72,10 @@ public struct KafkaAdminClient: Sendable {
         )
         let response = try await self.controllerConnection().send(request)
         for result in response.topics {
-            try KafkaError.check(result.errorCode, message: result.errorMessage.map { "\(result.name): \($0)" } ?? result.name)
+            try KafkaError.check(
+                result.errorCode,
+                message: result.errorMessage.map { "\(result.name): \($0)" } ?? result.name
+            )
         }
         for topic in topics { await self.cluster.invalidate(topic: topic.name) }
     }

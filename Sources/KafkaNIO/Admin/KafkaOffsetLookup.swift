@@ -26,7 +26,10 @@ enum KafkaOffsetLookup {
             var byLeader: [Int32: [TopicPartition: Int64]] = [:]
             for (topicPartition, timestamp) in remaining {
                 guard metadata.topics[topicPartition.topic]?.partitions[topicPartition.partition] != nil else {
-                    throw KafkaError.unknownTopicOrPartition(topic: topicPartition.topic, partition: topicPartition.partition)
+                    throw KafkaError.unknownTopicOrPartition(
+                        topic: topicPartition.topic,
+                        partition: topicPartition.partition
+                    )
                 }
                 guard let leader = metadata.leader(of: topicPartition) else { continue }
                 byLeader[leader.nodeID, default: [:]][topicPartition] = timestamp

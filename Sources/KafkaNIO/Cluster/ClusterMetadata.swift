@@ -48,7 +48,12 @@ public struct ClusterMetadata: Sendable {
     public var brokers: [Int32: Broker]
     public var topics: [String: Topic]
 
-    public init(clusterID: String? = nil, controllerID: Int32 = -1, brokers: [Int32: Broker] = [:], topics: [String: Topic] = [:]) {
+    public init(
+        clusterID: String? = nil,
+        controllerID: Int32 = -1,
+        brokers: [Int32: Broker] = [:],
+        topics: [String: Topic] = [:]
+    ) {
         self.clusterID = clusterID
         self.controllerID = controllerID
         self.brokers = brokers

@@ -114,7 +114,10 @@ public actor KafkaCluster {
 
     /// Fetches metadata for `topics` (nil: every topic; []: brokers only) and merges it into the cache.
     @discardableResult
-    public func refreshMetadata(topics: [String]?, allowAutoTopicCreation: Bool = false) async throws
+    public func refreshMetadata(
+        topics: [String]?,
+        allowAutoTopicCreation: Bool = false
+    ) async throws
         -> ClusterMetadata
     {
         let connection = try await self.anyConnection()
@@ -150,7 +153,10 @@ public actor KafkaCluster {
             if self.isUsable(for: topics) { return self.cachedMetadata }
             attempt += 1
             do {
-                let fresh = try await self.refreshMetadata(topics: topics, allowAutoTopicCreation: allowAutoTopicCreation)
+                let fresh = try await self.refreshMetadata(
+                    topics: topics,
+                    allowAutoTopicCreation: allowAutoTopicCreation
+                )
                 if self.isUsable(for: topics) { return self.cachedMetadata }
                 // A topic that does not exist (and was not auto-created) is final.
                 for topic in topics {

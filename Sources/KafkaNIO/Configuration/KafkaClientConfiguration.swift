@@ -34,7 +34,11 @@ public struct KafkaClientConfiguration: Sendable {
         }
         self.bootstrapServers = try Self.parseBootstrapServers(servers)
         self.clientID = reader.string("client.id", default: self.clientID)
-        self.requestTimeoutMs = try reader.int("request.timeout.ms", default: self.requestTimeoutMs, in: 1...Int(Int32.max))
+        self.requestTimeoutMs = try reader.int(
+            "request.timeout.ms",
+            default: self.requestTimeoutMs,
+            in: 1...Int(Int32.max)
+        )
         self.retryBackoffMs = try reader.int("retry.backoff.ms", default: self.retryBackoffMs)
         self.retryBackoffMaxMs = try reader.int("retry.backoff.max.ms", default: self.retryBackoffMaxMs)
         self.metadataMaxAgeMs = try reader.int("metadata.max.age.ms", default: self.metadataMaxAgeMs)
@@ -72,7 +76,10 @@ public struct KafkaClientConfiguration: Sendable {
     /// `retry.backoff.max.ms`, with up to 20 % jitter as in the Java client.
     func retryBackoff(attempt: Int) -> Duration {
         let exponent = min(max(attempt - 1, 0), 20)
-        let base = min(Double(self.retryBackoffMs) * Double(1 << exponent), Double(max(self.retryBackoffMaxMs, self.retryBackoffMs)))
+        let base = min(
+            Double(self.retryBackoffMs) * Double(1 << exponent),
+            Double(max(self.retryBackoffMaxMs, self.retryBackoffMs))
+        )
         let jittered = base * Double.random(in: 0.8...1.2)
         return .milliseconds(Int64(jittered))
     }

@@ -225,7 +225,8 @@ public final class KafkaConsumer: Sendable {
                 let metadata = await self.cluster.metadata
                 let now = ContinuousClock.now
                 var missingLeaders: Set<String> = []
-                let byNode = self.state.withLockedValue { state -> [Int32: [(TopicPartition, offset: Int64, epoch: Int)]] in
+                let byNode = self.state.withLockedValue {
+                    state -> [Int32: [(TopicPartition, offset: Int64, epoch: Int)]] in
                     var byNode: [Int32: [(TopicPartition, offset: Int64, epoch: Int)]] = [:]
                     for entry in state.fetch.startFetch(now: now, maxBufferedRecords: maxBuffered) {
                         if let leader = metadata.leader(of: entry.0) {
@@ -253,7 +254,11 @@ public final class KafkaConsumer: Sendable {
                     await self.fetcherWakeup.wait(timeout: .milliseconds(self.configuration.client.retryBackoffMs))
                 } else {
                     // Wait for any fetch to finish (or a seek/assign) before planning the next round.
-                    await self.fetcherWakeup.wait(timeout: .milliseconds(self.configuration.fetchMaxWaitMs + self.configuration.client.requestTimeoutMs))
+                    await self.fetcherWakeup.wait(
+                        timeout: .milliseconds(
+                            self.configuration.fetchMaxWaitMs + self.configuration.client.requestTimeoutMs
+                        )
+                    )
                 }
             }
             group.cancelAll()
@@ -268,7 +273,10 @@ public final class KafkaConsumer: Sendable {
                 let offset = try await self.lookUpOffset(topicPartition, target: target)
                 self.state.withLockedValue { $0.fetch.resetCompleted(topicPartition, offset: offset, epoch: epoch) }
             } catch {
-                self.logger.debug("offset lookup failed", metadata: ["partition": "\(topicPartition)", "error": "\(error)"])
+                self.logger.debug(
+                    "offset lookup failed",
+                    metadata: ["partition": "\(topicPartition)", "error": "\(error)"]
+                )
                 if let kafkaError = error as? KafkaError, !kafkaError.isRetriable {
                     self.failPoll(kafkaError)
                 }
@@ -378,7 +386,11 @@ public final class KafkaConsumer: Sendable {
                         state.fetch.requestReset(topicPartition, to: resetTarget)
                     } else {
                         state.fetch.fetchFailed(topicPartition, epoch: epoch, retryAt: .now + .seconds(3600))
-                        fatal = .broker(code, message: "\(topicPartition) at offset \(offsets[topicPartition] ?? -1); auto.offset.reset is none")
+                        fatal = .broker(
+                            code,
+                            message:
+                                "\(topicPartition) at offset \(offsets[topicPartition] ?? -1); auto.offset.reset is none"
+                        )
                     }
                 default:
                     if code.isRetriable { invalidate.insert(topicPartition.topic) }

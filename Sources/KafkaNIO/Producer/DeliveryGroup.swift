@@ -25,7 +25,10 @@ final class DeliveryGroup: Sendable {
 
     /// Stores the results of records `indices`; the last one resumes the waiter.
     func complete(_ indices: some Sequence<Int>, with result: (Int, Int) -> Result<RecordMetadata, KafkaError>) {
-        let resume = self.state.withLockedValue { state -> (CheckedContinuation<[Result<RecordMetadata, KafkaError>], Never>, [Result<RecordMetadata, KafkaError>])? in
+        let resume = self.state.withLockedValue {
+            state -> (
+                CheckedContinuation<[Result<RecordMetadata, KafkaError>], Never>, [Result<RecordMetadata, KafkaError>]
+            )? in
             var position = 0
             for index in indices {
                 if state.results[index] == nil { state.remaining -= 1 }

@@ -121,7 +121,9 @@ public final class KafkaProducer: Sendable {
                     continue
                 }
                 if let partition = record.partition, partition < 0 || Int(partition) >= count {
-                    immediateFailures.append((index, .unknownTopicOrPartition(topic: record.topic, partition: partition)))
+                    immediateFailures.append(
+                        (index, .unknownTopicOrPartition(topic: record.topic, partition: partition))
+                    )
                     continue
                 }
                 if record.estimatedSize > maxRequestSize {
@@ -130,7 +132,8 @@ public final class KafkaProducer: Sendable {
                             index,
                             .broker(
                                 .messageTooLarge,
-                                message: "the record is \(record.estimatedSize) bytes, more than max.request.size (\(maxRequestSize)); raise max.request.size"
+                                message:
+                                    "the record is \(record.estimatedSize) bytes, more than max.request.size (\(maxRequestSize)); raise max.request.size"
                             )
                         )
                     )
@@ -331,7 +334,9 @@ public final class KafkaProducer: Sendable {
                 batch.retryAt = .now + self.configuration.client.retryBackoff(attempt: batch.attempts)
                 self.logger.debug(
                     "retrying batch",
-                    metadata: ["partition": "\(batch.topicPartition)", "error": "\(outcome)", "attempt": "\(batch.attempts)"]
+                    metadata: [
+                        "partition": "\(batch.topicPartition)", "error": "\(outcome)", "attempt": "\(batch.attempts)",
+                    ]
                 )
                 requeue.append(batch)
             } else {

@@ -47,7 +47,11 @@ public struct KafkaProducerConfiguration: Sendable {
             default: self.maxInFlightRequestsPerConnection,
             in: 1...Int(Int32.max)
         )
-        self.deliveryTimeoutMs = try reader.int("delivery.timeout.ms", default: self.deliveryTimeoutMs, in: 1...Int(Int32.max))
+        self.deliveryTimeoutMs = try reader.int(
+            "delivery.timeout.ms",
+            default: self.deliveryTimeoutMs,
+            in: 1...Int(Int32.max)
+        )
         self.retries = try reader.int("retries", default: self.retries)
         self.maxRequestSize = try reader.int("max.request.size", default: self.maxRequestSize, in: 1...Int(Int32.max))
         // The idempotent producer comes with the transactional one; until then this producer does

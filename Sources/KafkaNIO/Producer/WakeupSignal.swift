@@ -30,7 +30,10 @@ final class WakeupSignal: Sendable {
     /// Returns after a signal, or after `timeout` if one is given.
     func wait(timeout: Duration?) async {
         let timer: Scheduled<Void>? = timeout.map { timeout in
-            let nanoseconds = max(Int64(0), timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+            let nanoseconds = max(
+                Int64(0),
+                timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            )
             return self.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in self.signal() }
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -12,7 +12,13 @@ struct InteropRecord: Codable, Equatable, CustomStringConvertible {
     var headers: [[String?]]
     var timestamp: Int64?
 
-    init(partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [(String, [UInt8]?)] = [], timestamp: Int64? = nil) {
+    init(
+        partition: Int32? = nil,
+        key: [UInt8]?,
+        value: [UInt8]?,
+        headers: [(String, [UInt8]?)] = [],
+        timestamp: Int64? = nil
+    ) {
         self.partition = partition
         self.key = key.map { Data($0).base64EncodedString() }
         self.value = value.map { Data($0).base64EncodedString() }
@@ -43,7 +49,9 @@ struct InteropRecord: Codable, Equatable, CustomStringConvertible {
             headers: headers.map { pair in
                 KafkaRecordHeader(
                     key: pair.first.flatMap { $0 } ?? "",
-                    value: (pair.count > 1 ? pair[1] : nil).flatMap { Data(base64Encoded: $0) }.map { ByteBuffer(bytes: [UInt8]($0)) }
+                    value: (pair.count > 1 ? pair[1] : nil).flatMap { Data(base64Encoded: $0) }.map {
+                        ByteBuffer(bytes: [UInt8]($0))
+                    }
                 )
             },
             timestamp: timestamp
@@ -63,14 +71,25 @@ struct DeliveryReport: Codable {
 
 /// Drives `confluent-kafka` (librdkafka 2.x), the reference client, through scripts/interop/ck.py.
 enum ReferenceClient {
-    static func produce(topic: String, records: [InteropRecord], compression: String = "none") throws -> [DeliveryReport] {
-        let input = try records.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }.joined(separator: "\n")
+    static func produce(
+        topic: String,
+        records: [InteropRecord],
+        compression: String = "none"
+    ) throws -> [DeliveryReport] {
+        let input = try records.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }.joined(
+            separator: "\n"
+        )
         let output = try run(
-            ["produce", "--bootstrap", TestEnvironment.requireBootstrap(), "--topic", topic, "--compression", compression,
-             "--partitioner", "murmur2_random"],
+            [
+                "produce", "--bootstrap", TestEnvironment.requireBootstrap(), "--topic", topic, "--compression",
+                compression,
+                "--partitioner", "murmur2_random",
+            ],
             input: input + "\n"
         )
-        return try output.split(separator: "\n").map { try JSONDecoder().decode(DeliveryReport.self, from: Data($0.utf8)) }
+        return try output.split(separator: "\n").map {
+            try JSONDecoder().decode(DeliveryReport.self, from: Data($0.utf8))
+        }
     }
 
     static func consume(topic: String, count: Int) throws -> [InteropRecord] {
@@ -78,13 +97,16 @@ enum ReferenceClient {
             ["consume", "--bootstrap", TestEnvironment.requireBootstrap(), "--topic", topic, "--count", String(count)],
             input: ""
         )
-        return try output.split(separator: "\n").map { try JSONDecoder().decode(InteropRecord.self, from: Data($0.utf8)) }
+        return try output.split(separator: "\n").map {
+            try JSONDecoder().decode(InteropRecord.self, from: Data($0.utf8))
+        }
     }
 
     private static func run(_ arguments: [String], input: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.python)
-        process.arguments = [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/interop/ck.py").path] + arguments
+        process.arguments =
+            [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/interop/ck.py").path] + arguments
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

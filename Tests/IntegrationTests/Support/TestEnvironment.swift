@@ -21,7 +21,9 @@ enum TestEnvironment {
 
     static func requireBootstrap() throws -> String {
         guard let bootstrapServers else {
-            throw TestFailure("KAFKA_BOOTSTRAP_SERVERS is not set: run the tests through scripts/test or scripts/test-broker run --")
+            throw TestFailure(
+                "KAFKA_BOOTSTRAP_SERVERS is not set: run the tests through scripts/test or scripts/test-broker run --"
+            )
         }
         return bootstrapServers
     }
