@@ -170,6 +170,8 @@ public actor KafkaCluster {
                     }
                 }
             } catch let error as KafkaError where error.isRetriable {
+                // A topic the broker says does not exist is final, though the code is retriable.
+                if case .unknownTopicOrPartition = error, !allowAutoTopicCreation { throw error }
                 if ContinuousClock.now >= deadline { throw error }
             }
             if ContinuousClock.now >= deadline {

@@ -148,16 +148,15 @@ public final class BrokerConnection: Sendable {
                 timeout: timeout,
                 counter: counter
             )
+            // A broker that does not support our version answers UNSUPPORTED_VERSION with its own
+            // range, encoded at v0 (the error code is the first field in every version).
+            let errorCode = body.getInteger(at: body.readerIndex, endianness: .big, as: Int16.self)
+            let decodeVersion = errorCode == KafkaErrorCode.unsupportedVersion.rawValue ? 0 : version
             let response: ApiVersionsResponse
             do {
-                response = try ApiVersionsResponse(from: &body, version: version)
+                response = try ApiVersionsResponse(from: &body, version: decodeVersion)
             } catch let error as KafkaProtocolError {
-                // An old broker answers at v0 when it does not support our version.
-                var retry = body
-                guard let fallback = try? ApiVersionsResponse(from: &retry, version: 0) else {
-                    throw KafkaError.protocolViolation(error)
-                }
-                response = fallback
+                throw KafkaError.protocolViolation(error)
             }
             if response.errorCode == KafkaErrorCode.unsupportedVersion.rawValue,
                 let range = response.apiKeys.first(where: { $0.apiKey == ApiKey.apiVersions.rawValue })

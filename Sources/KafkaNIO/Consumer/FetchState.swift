@@ -170,7 +170,15 @@ struct FetchState: Sendable {
                 taken.append(contentsOf: fetch.records)
                 self.bufferedRecords -= fetch.records.count
                 self.completed.remove(at: index)
-                self.partitions[fetch.topicPartition]?.position = fetch.nextOffset
+                // Fetches that returned nothing (control batches only) while these records waited
+                // moved the fetch offset on; with nothing else buffered, consumption is there too.
+                var position = fetch.nextOffset
+                if !self.completed.contains(where: { $0.topicPartition == fetch.topicPartition }),
+                    let fetchOffset = state.fetchOffset
+                {
+                    position = max(position, fetchOffset)
+                }
+                self.partitions[fetch.topicPartition]?.position = position
             } else {
                 taken.append(contentsOf: fetch.records[0..<room])
                 self.completed[index].records.removeFirst(room)
