@@ -11,6 +11,9 @@ let package = Package(
     products: [
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaNIO", targets: ["KafkaNIO"]),
+        .library(name: "ConnectAPI", targets: ["ConnectAPI"]),
+        .library(name: "ConnectJSON", targets: ["ConnectJSON"]),
+        .library(name: "ConnectTransforms", targets: ["ConnectTransforms"]),
         .executable(name: "swift-connect", targets: ["ConnectCLI"]),
     ],
     dependencies: [
@@ -43,6 +46,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What connector authors import; no dependency beyond the standard library and Foundation.
+        .target(name: "ConnectAPI", swiftSettings: swiftSettings),
+        .target(name: "ConnectJSON", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .target(name: "ConnectTransforms", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "ConnectCLI",
             dependencies: [
@@ -66,6 +73,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConnectJSONTests",
+            dependencies: ["ConnectJSON", "ConnectAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConnectTransformsTests",
+            dependencies: ["ConnectTransforms", "ConnectAPI"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
