@@ -1,0 +1,1 @@
+// The module ConnectAPI: see the files beside this one.
