@@ -59,7 +59,8 @@ import Testing
     }
 
     @Test func closingTheConnectionFailsOutstandingRequests() async throws {
-        try await withFakeBroker(script: { request in request.api == .metadata ? .noAnswer : .standard }) { broker in
+        let script: FakeKafkaBroker.Script = { request in request.api == .metadata ? .noAnswer : .standard }
+        try await withFakeBroker(script: script) { broker in
             let connection = try await connect(broker)
             let pending = Task { try await connection.send(MetadataRequest(topics: [])) }
             try await eventually { broker.requests(.metadata).count == 1 }

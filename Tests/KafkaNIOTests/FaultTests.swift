@@ -160,7 +160,8 @@ import Testing
     }
 
     @Test func apiVersionsTimeoutFailsTheConnect() async throws {
-        try await withFakeBroker(script: { request in request.api == .apiVersions ? .noAnswer : .standard }) { broker in
+        let script: FakeKafkaBroker.Script = { request in request.api == .apiVersions ? .noAnswer : .standard }
+        try await withFakeBroker(script: script) { broker in
             let configuration = clientConfiguration(broker, requestTimeoutMs: 200)
             let error = await kafkaError {
                 try await BrokerConnection.connect(to: broker.address, nodeID: 1, configuration: configuration)
@@ -245,17 +246,15 @@ import Testing
         let last = batch.writerIndex - 1
         batch.setInteger(batch.getInteger(at: last, as: UInt8.self)! ^ 0xFF, at: last)
         let corrupt = batch
-        try await withFakeBroker(
-            topics: ["t": 1],
-            script: { request in
-                guard request.api == .fetch else { return .standard }
-                return .response(
-                    FetchResponse(responses: [
-                        .init(topic: "t", partitions: [.init(partitionIndex: 0, highWatermark: 3, records: corrupt)])
-                    ])
-                )
-            }
-        ) { broker in
+        let script: FakeKafkaBroker.Script = { request in
+            guard request.api == .fetch else { return .standard }
+            return .response(
+                FetchResponse(responses: [
+                    .init(topic: "t", partitions: [.init(partitionIndex: 0, highWatermark: 3, records: corrupt)])
+                ])
+            )
+        }
+        try await withFakeBroker(topics: ["t": 1], script: script) { broker in
             var configuration = KafkaConsumerConfiguration(client: clientConfiguration(broker))
             configuration.autoOffsetReset = .none
             configuration.fetchMaxWaitMs = 50

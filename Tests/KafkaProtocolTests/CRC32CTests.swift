@@ -51,7 +51,8 @@ struct CRC32CTests {
         var generator = SplitMix64(seed: 7)
         let data = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         for start in [0, 1, 3, 7, 8, 9] {
-            for length in [1535, 1536, 1537, 1543, 2000, 3071, 3072, 3073, 4608, 4990] where start + length <= data.count {
+            for length in [1535, 1536, 1537, 1543, 2000, 3071, 3072, 3073, 4608, 4990]
+            where start + length <= data.count {
                 let slice = Array(data[start..<(start + length)])
                 let actual = data.withUnsafeBytes {
                     CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]))
@@ -63,7 +64,10 @@ struct CRC32CTests {
         let whole = CRC32C.checksum(data)
         for split in [1, 100, 1536, 2500, 4000] {
             let chained = data.withUnsafeBytes {
-                CRC32C.update(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<split])), UnsafeRawBufferPointer(rebasing: $0[split...]))
+                CRC32C.update(
+                    CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<split])),
+                    UnsafeRawBufferPointer(rebasing: $0[split...])
+                )
             }
             #expect(chained == whole)
         }

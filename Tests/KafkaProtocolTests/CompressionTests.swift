@@ -166,8 +166,11 @@ struct CompressionTests {
             var length = destination.count
             data.withUnsafeReadableBytes { source in
                 _ = snappy_compress(
-                    source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count,
-                    destination.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+                    source.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    source.count,
+                    destination.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    &length
+                )
             }
             return length
         }
@@ -231,7 +234,13 @@ struct CompressionTests {
         let bound = LZ4F_compressFrameBound(data.readableBytes, &preferences)
         output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { destination in
             data.withUnsafeReadableBytes { source in
-                LZ4F_compressFrame(destination.baseAddress, destination.count, source.baseAddress, source.count, &preferences)
+                LZ4F_compressFrame(
+                    destination.baseAddress,
+                    destination.count,
+                    source.baseAddress,
+                    source.count,
+                    &preferences
+                )
             }
         }
         return output
@@ -243,7 +252,10 @@ struct CompressionTests {
             { _ in },  // library defaults: linked blocks
             { $0.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled },
             { $0.frameInfo.contentSize = UInt64(data.readableBytes) },
-            { $0.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled; $0.frameInfo.blockSizeID = LZ4F_max4MB },
+            {
+                $0.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled
+                $0.frameInfo.blockSizeID = LZ4F_max4MB
+            },
             { $0.compressionLevel = 9 },
         ]
         for configure in variants {
@@ -334,11 +346,15 @@ struct CompressionTests {
     @Test func implausibleDeclaredSizesAreRejectedBeforeAllocating() throws {
         // Raw snappy claiming 64 MiB in a 6-byte block.
         let raw = Self.bytes([0x80, 0x80, 0x80, 0x20, 0x00, 0x61])
-        Self.expectDecompressionFailed(.snappy) { _ = try KafkaCompression.snappy.decompress(raw, maximumSize: 1 << 30) }
+        Self.expectDecompressionFailed(.snappy) {
+            _ = try KafkaCompression.snappy.decompress(raw, maximumSize: 1 << 30)
+        }
         // The same block inside xerial framing.
         let header: [UInt8] = [0x82, 0x53, 0x4E, 0x41, 0x50, 0x50, 0x59, 0x00, 0, 0, 0, 1, 0, 0, 0, 1]
         let framed = Self.bytes(header + [0, 0, 0, 6] + [0x80, 0x80, 0x80, 0x20, 0x00, 0x61])
-        Self.expectDecompressionFailed(.snappy) { _ = try KafkaCompression.snappy.decompress(framed, maximumSize: 1 << 30) }
+        Self.expectDecompressionFailed(.snappy) {
+            _ = try KafkaCompression.snappy.decompress(framed, maximumSize: 1 << 30)
+        }
     }
 
     @Test func unboundedMaximumSizeIsClamped() throws {
@@ -353,7 +369,10 @@ struct CompressionTests {
     func garbageAndTruncationFail(codec: KafkaCompression) throws {
         Self.expectDecompressionFailed(codec) { _ = try codec.decompress(ByteBuffer(), maximumSize: 1000) }
         Self.expectDecompressionFailed(codec) {
-            _ = try codec.decompress(ByteBuffer(string: "this is not compressed at all, not even close"), maximumSize: 1 << 20)
+            _ = try codec.decompress(
+                ByteBuffer(string: "this is not compressed at all, not even close"),
+                maximumSize: 1 << 20
+            )
         }
         let data = Self.sampleData(size: 100_000)
         let compressed = try codec.compress(data)

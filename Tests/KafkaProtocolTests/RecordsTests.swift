@@ -27,36 +27,46 @@ struct RecordsTests {
 
     /// The records every round trip uses: null key, null value, empty value, headers with
     /// duplicate keys and null/empty values, non-ASCII header keys, out-of-order timestamps.
-    static let sampleRecords: [(timestamp: Int64, key: ByteBuffer?, value: ByteBuffer?, headers: [KafkaRecordHeader])] = [
-        (1_700_000_000_000, buffer("key-0"), buffer("value-0"), []),
-        (1_700_000_000_005, nil, buffer("value with null key"), []),
-        (1_700_000_000_001, buffer("key-2"), nil, []),
-        (1_700_000_000_010, buffer("key-3"), ByteBuffer(), []),
-        (
-            1_699_999_999_000, buffer("key-4"), buffer("value-4"),
-            [
-                KafkaRecordHeader(key: "trace", value: buffer("abc")),
-                KafkaRecordHeader(key: "trace", value: buffer("def")),
-                KafkaRecordHeader(key: "null", value: nil),
-                KafkaRecordHeader(key: "empty", value: ByteBuffer()),
-                KafkaRecordHeader(key: "ünïcødé ✓", value: buffer("x")),
-                KafkaRecordHeader(key: "", value: buffer("empty key")),
-            ]
-        ),
-    ]
+    static let sampleRecords: [(timestamp: Int64, key: ByteBuffer?, value: ByteBuffer?, headers: [KafkaRecordHeader])] =
+        [
+            (1_700_000_000_000, buffer("key-0"), buffer("value-0"), []),
+            (1_700_000_000_005, nil, buffer("value with null key"), []),
+            (1_700_000_000_001, buffer("key-2"), nil, []),
+            (1_700_000_000_010, buffer("key-3"), ByteBuffer(), []),
+            (
+                1_699_999_999_000, buffer("key-4"), buffer("value-4"),
+                [
+                    KafkaRecordHeader(key: "trace", value: buffer("abc")),
+                    KafkaRecordHeader(key: "trace", value: buffer("def")),
+                    KafkaRecordHeader(key: "null", value: nil),
+                    KafkaRecordHeader(key: "empty", value: ByteBuffer()),
+                    KafkaRecordHeader(key: "ünïcødé ✓", value: buffer("x")),
+                    KafkaRecordHeader(key: "", value: buffer("empty key")),
+                ]
+            ),
+        ]
 
     static func sampleBatch(
-        compression: KafkaCompression, baseOffset: Int64 = 0, extraValueSize: Int = 0
+        compression: KafkaCompression,
+        baseOffset: Int64 = 0,
+        extraValueSize: Int = 0
     ) throws -> ByteBuffer {
         var builder = RecordBatchBuilder(
-            baseOffset: baseOffset, compression: compression, producerId: 4711, producerEpoch: 3, baseSequence: 17)
+            baseOffset: baseOffset,
+            compression: compression,
+            producerId: 4711,
+            producerEpoch: 3,
+            baseSequence: 17
+        )
         for record in sampleRecords {
             builder.append(timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers)
         }
         if extraValueSize > 0 {
             builder.append(
-                timestamp: 1_700_000_000_020, key: buffer("big"),
-                value: CompressionTests.sampleData(size: extraValueSize))
+                timestamp: 1_700_000_000_020,
+                key: buffer("big"),
+                value: CompressionTests.sampleData(size: extraValueSize)
+            )
         }
         return try builder.build()
     }
@@ -159,7 +169,10 @@ struct RecordsTests {
         var offset: Int64 = 0
         for index in 0..<18 {
             var builder = RecordBatchBuilder(
-                baseOffset: offset, compression: index % 6 == 5 ? .lz4 : .none, initialCapacity: 1 << 20)
+                baseOffset: offset,
+                compression: index % 6 == 5 ? .lz4 : .none,
+                initialCapacity: 1 << 20
+            )
             for _ in 0..<1000 {
                 builder.append(timestamp: offset, key: nil, value: value)
                 offset += 1
@@ -220,9 +233,20 @@ struct RecordsTests {
         builder.append(timestamp: 5, key: nil, value: Self.buffer("in a transaction"))
         var bytes = try builder.build()
         var commit = try RecordBatchBuilder.endTransactionMarker(
-            .commit, baseOffset: 1, producerId: 9, producerEpoch: 1, coordinatorEpoch: 42, timestamp: 6)
+            .commit,
+            baseOffset: 1,
+            producerId: 9,
+            producerEpoch: 1,
+            coordinatorEpoch: 42,
+            timestamp: 6
+        )
         var abort = try RecordBatchBuilder.endTransactionMarker(
-            .abort, baseOffset: 2, producerId: 9, producerEpoch: 1, timestamp: 7)
+            .abort,
+            baseOffset: 2,
+            producerId: 9,
+            producerEpoch: 1,
+            timestamp: 7
+        )
         bytes.writeBuffer(&commit)
         bytes.writeBuffer(&abort)
         let batches = try Self.readAll(bytes)

@@ -156,7 +156,10 @@ public enum CRC32C {
     /// Three lanes of `laneLength` bytes at a time, joined with the lane shift tables; the rest
     /// single-lane.
     static func runInterleaved(
-        _ register: UInt32, _ base: UnsafeRawPointer, _ count: Int, _ t: UnsafePointer<UInt32>,
+        _ register: UInt32,
+        _ base: UnsafeRawPointer,
+        _ count: Int,
+        _ t: UnsafePointer<UInt32>,
         _ shift: UnsafePointer<UInt32>
     ) -> UInt32 {
         @inline(__always)

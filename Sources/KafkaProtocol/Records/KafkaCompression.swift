@@ -166,8 +166,14 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
         var stream = z_stream()
         let level = Int32(clamping: level ?? Int(Z_DEFAULT_COMPRESSION))
         var status = deflateInit2_(
-            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-            zlibVersion(), Int32(MemoryLayout<z_stream>.size)
+            &stream,
+            level,
+            Z_DEFLATED,
+            15 + 16,
+            8,
+            Z_DEFAULT_STRATEGY,
+            zlibVersion(),
+            Int32(MemoryLayout<z_stream>.size)
         )
         guard status == Z_OK else { throw codec.compressionFailure("deflateInit2 failed (\(status))") }
         defer { deflateEnd(&stream) }
@@ -175,7 +181,8 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
         _ = try input.withUnsafeReadableBytes { source in
             try output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { destination in
                 stream.next_in = UnsafeMutablePointer(
-                    mutating: source.baseAddress?.assumingMemoryBound(to: Bytef.self))
+                    mutating: source.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                )
                 stream.avail_in = uInt(source.count)
                 stream.next_out = destination.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.avail_out = uInt(min(destination.count, Int(UInt32.max)))
@@ -200,7 +207,8 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
             stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress?.assumingMemoryBound(to: Bytef.self))
             stream.avail_in = uInt(source.count)
             return try decodeGrowing(
-                codec: codec, maximumSize: maximumSize,
+                codec: codec,
+                maximumSize: maximumSize,
                 initialCapacity: initialDecodeCapacity(inputSize: source.count, maximumSize: maximumSize)
             ) { region in
                 guard let base = region.baseAddress else { return (0, false) }
@@ -258,8 +266,10 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
                 try output.writeWithUnsafeMutableBytes(minimumWritableBytes: 4 + maximum) { destination in
                     var length = maximum
                     let status = snappy_compress(
-                        source.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self), chunk,
-                        destination.baseAddress!.advanced(by: 4).assumingMemoryBound(to: CChar.self), &length
+                        source.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self),
+                        chunk,
+                        destination.baseAddress!.advanced(by: 4).assumingMemoryBound(to: CChar.self),
+                        &length
                     )
                     guard status == SNAPPY_OK else { throw codec.compressionFailure("snappy_compress failed") }
                     destination.storeBytes(of: UInt32(length).bigEndian, toByteOffset: 0, as: UInt32.self)
@@ -286,12 +296,16 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
             var offset = 0
             while offset < source.count {
                 if offset == 0 || isXerialHeader(source, at: offset) {
-                    guard source.count - offset >= xerialHeaderSize else { throw codec.failure("truncated stream header") }
+                    guard source.count - offset >= xerialHeaderSize else {
+                        throw codec.failure("truncated stream header")
+                    }
                     offset += xerialHeaderSize
                     continue
                 }
                 guard source.count - offset >= 4 else { throw codec.failure("truncated chunk length") }
-                let length = Int(Int32(bitPattern: UInt32(bigEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
+                let length = Int(
+                    Int32(bitPattern: UInt32(bigEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                )
                 offset += 4
                 guard length >= 0, length <= source.count - offset else {
                     throw codec.failure("invalid chunk length \(length)")
@@ -300,7 +314,10 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
                     let block = offset..<(offset + length)
                     var size = 0
                     let status = snappy_uncompressed_length(
-                        source.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self), length, &size)
+                        source.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self),
+                        length,
+                        &size
+                    )
                     guard status == SNAPPY_OK, size <= snappyMaximumExpansion(length) else {
                         throw codec.failure("invalid snappy block")
                     }
@@ -319,7 +336,9 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
                     let status = snappy_uncompress(
                         source.baseAddress!.advanced(by: block.range.lowerBound).assumingMemoryBound(to: CChar.self),
                         block.range.count,
-                        destination.baseAddress!.assumingMemoryBound(to: CChar.self), &size)
+                        destination.baseAddress!.assumingMemoryBound(to: CChar.self),
+                        &size
+                    )
                     guard status == SNAPPY_OK, size == block.size else { throw codec.failure("invalid snappy block") }
                     return size
                 }
@@ -354,8 +373,11 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
         try output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { destination in
             var written = size
             let status = snappy_uncompress(
-                base.assumingMemoryBound(to: CChar.self), source.count,
-                destination.baseAddress!.assumingMemoryBound(to: CChar.self), &written)
+                base.assumingMemoryBound(to: CChar.self),
+                source.count,
+                destination.baseAddress!.assumingMemoryBound(to: CChar.self),
+                &written
+            )
             guard status == SNAPPY_OK, written == size else { throw codec.failure("invalid snappy block") }
             return written
         }
@@ -384,7 +406,12 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
         _ = try input.withUnsafeReadableBytes { source in
             try output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { destination in
                 let written = LZ4F_compressFrame(
-                    destination.baseAddress, destination.count, source.baseAddress, source.count, &preferences)
+                    destination.baseAddress,
+                    destination.count,
+                    source.baseAddress,
+                    source.count,
+                    &preferences
+                )
                 guard LZ4F_isError(written) == 0 else { throw codec.compressionFailure(lz4ErrorName(written)) }
                 return written
             }
@@ -405,7 +432,8 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
             guard source.count > 0 else { throw codec.failure("empty input") }
             var consumed = 0
             return try decodeGrowing(
-                codec: codec, maximumSize: maximumSize,
+                codec: codec,
+                maximumSize: maximumSize,
                 initialCapacity: initialDecodeCapacity(inputSize: source.count, maximumSize: maximumSize)
             ) { region in
                 var produced = 0
@@ -413,8 +441,13 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
                     var sourceSize = source.count - consumed
                     var destinationSize = region.count - produced
                     let hint = LZ4F_decompress(
-                        context, region.baseAddress.map { $0 + produced }, &destinationSize,
-                        source.baseAddress! + consumed, &sourceSize, nil)
+                        context,
+                        region.baseAddress.map { $0 + produced },
+                        &destinationSize,
+                        source.baseAddress! + consumed,
+                        &sourceSize,
+                        nil
+                    )
                     guard LZ4F_isError(hint) == 0 else { throw codec.failure(lz4ErrorName(hint)) }
                     consumed += sourceSize
                     produced += destinationSize
@@ -439,7 +472,12 @@ public enum KafkaCompression: Int, Sendable, CaseIterable {
         _ = try input.withUnsafeReadableBytes { source in
             try output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { destination in
                 let written = ZSTD_compress(
-                    destination.baseAddress, destination.count, source.baseAddress, source.count, level)
+                    destination.baseAddress,
+                    destination.count,
+                    source.baseAddress,
+                    source.count,
+                    level
+                )
                 guard ZSTD_isError(written) == 0 else {
                     throw codec.compressionFailure(String(cString: ZSTD_getErrorName(written)))
                 }

@@ -19,7 +19,11 @@ public struct Record: Hashable, Sendable {
 
 extension Record {
     public init(
-        offset: Int64, timestamp: Int64, key: ByteBuffer?, value: ByteBuffer?, headers: [KafkaRecordHeader] = []
+        offset: Int64,
+        timestamp: Int64,
+        key: ByteBuffer?,
+        value: ByteBuffer?,
+        headers: [KafkaRecordHeader] = []
     ) {
         self.init(offset: offset, timestamp: timestamp, headers: headers, key: key, value: value)
     }

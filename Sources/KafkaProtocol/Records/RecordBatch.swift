@@ -42,10 +42,20 @@ public struct RecordBatch: Sendable {
     }
 
     public init(
-        baseOffset: Int64, partitionLeaderEpoch: Int32 = -1, compression: KafkaCompression = .none,
-        timestampType: TimestampType = .createTime, isTransactional: Bool = false, isControl: Bool = false,
-        hasDeleteHorizon: Bool = false, lastOffsetDelta: Int32, baseTimestamp: Int64, maxTimestamp: Int64,
-        producerId: Int64 = -1, producerEpoch: Int16 = -1, baseSequence: Int32 = -1, records: [Record],
+        baseOffset: Int64,
+        partitionLeaderEpoch: Int32 = -1,
+        compression: KafkaCompression = .none,
+        timestampType: TimestampType = .createTime,
+        isTransactional: Bool = false,
+        isControl: Bool = false,
+        hasDeleteHorizon: Bool = false,
+        lastOffsetDelta: Int32,
+        baseTimestamp: Int64,
+        maxTimestamp: Int64,
+        producerId: Int64 = -1,
+        producerEpoch: Int16 = -1,
+        baseSequence: Int32 = -1,
+        records: [Record],
         sizeInBytes: Int = 0
     ) {
         self.baseOffset = baseOffset
@@ -149,9 +159,12 @@ extension RecordBatch {
                 section = try compression.decompress(section, maximumSize: maximumDecompressedSize)
             }
             records = try decodeRecords(
-                section, count: Int(recordCount), baseOffset: baseOffset,
+                section,
+                count: Int(recordCount),
+                baseOffset: baseOffset,
                 baseTimestamp: baseTimestamp,
-                logAppendTime: timestampType == .logAppendTime ? maxTimestamp : nil)
+                logAppendTime: timestampType == .logAppendTime ? maxTimestamp : nil
+            )
         } else if compression == .none && size > Layout.records {
             throw KafkaProtocolError.corruptRecord("\(size - Layout.records) bytes after the last of 0 records")
         }
@@ -182,11 +195,16 @@ extension RecordBatch {
     /// Decodes `count` records that must fill `section` exactly. Keys and values are slices of
     /// `section`.
     static func decodeRecords(
-        _ section: ByteBuffer, count: Int, baseOffset: Int64, baseTimestamp: Int64, logAppendTime: Int64?
+        _ section: ByteBuffer,
+        count: Int,
+        baseOffset: Int64,
+        baseTimestamp: Int64,
+        logAppendTime: Int64?
     ) throws -> [Record] {
         guard count <= section.readableBytes / minimumRecordSize else {
             throw KafkaProtocolError.corruptRecord(
-                "record count \(count) does not fit in \(section.readableBytes) bytes")
+                "record count \(count) does not fit in \(section.readableBytes) bytes"
+            )
         }
         return try section.withUnsafeReadableBytes { bytes in
             var cursor = RecordCursor(bytes: bytes, position: 0, end: bytes.count)
@@ -196,7 +214,8 @@ extension RecordBatch {
                     let length = Int(try cursor.readVarint())
                     guard length >= minimumRecordSize - 1, length <= cursor.end - cursor.position else {
                         throw KafkaProtocolError.corruptRecord(
-                            "record length \(length) with \(cursor.end - cursor.position) bytes left")
+                            "record length \(length) with \(cursor.end - cursor.position) bytes left"
+                        )
                     }
                     let recordEnd = cursor.position + length
                     var record = RecordCursor(bytes: bytes, position: cursor.position, end: recordEnd)
@@ -208,19 +227,24 @@ extension RecordBatch {
                     let headers = try record.readHeaders(of: section)
                     guard record.position == recordEnd else {
                         throw KafkaProtocolError.corruptRecord(
-                            "record declared \(length) bytes but used \(length - (recordEnd - record.position))")
+                            "record declared \(length) bytes but used \(length - (recordEnd - record.position))"
+                        )
                     }
                     cursor.position = recordEnd
                     let decoded = Record(
                         offset: baseOffset &+ Int64(offsetDelta),
                         timestamp: logAppendTime ?? (baseTimestamp &+ timestampDelta),
-                        key: consume key, value: consume value, headers: consume headers)
+                        key: consume key,
+                        value: consume value,
+                        headers: consume headers
+                    )
                     storage.initializeElement(at: index, to: consume decoded)
                     initialized = index + 1
                 }
                 guard cursor.position == cursor.end else {
                     throw KafkaProtocolError.corruptRecord(
-                        "\(cursor.end - cursor.position) bytes after the last of \(count) records")
+                        "\(cursor.end - cursor.position) bytes after the last of \(count) records"
+                    )
                 }
             }
         }
@@ -337,7 +361,8 @@ struct RecordCursor {
             // Invalid UTF-8 is repaired (U+FFFD), as Java's decoder does.
             let key = String(
                 decoding: UnsafeRawBufferPointer(rebasing: bytes[keyPosition..<(keyPosition + keyLength)]),
-                as: UTF8.self)
+                as: UTF8.self
+            )
             let value = try readNullableBytes(of: source, field: "header value")
             headers.append(KafkaRecordHeader(key: key, value: value))
         }

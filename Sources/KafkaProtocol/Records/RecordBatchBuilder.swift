@@ -29,10 +29,17 @@ public struct RecordBatchBuilder: Sendable {
     private var hasOversizedField = false
 
     public init(
-        baseOffset: Int64 = 0, compression: KafkaCompression = .none, producerId: Int64 = -1,
-        producerEpoch: Int16 = -1, baseSequence: Int32 = -1, isTransactional: Bool = false,
-        isControl: Bool = false, partitionLeaderEpoch: Int32 = -1, initialCapacity: Int = 16 * 1024,
-        timestampType: TimestampType = .createTime, compressionLevel: Int? = nil
+        baseOffset: Int64 = 0,
+        compression: KafkaCompression = .none,
+        producerId: Int64 = -1,
+        producerEpoch: Int16 = -1,
+        baseSequence: Int32 = -1,
+        isTransactional: Bool = false,
+        isControl: Bool = false,
+        partitionLeaderEpoch: Int32 = -1,
+        initialCapacity: Int = 16 * 1024,
+        timestampType: TimestampType = .createTime,
+        compressionLevel: Int? = nil
     ) {
         self.baseOffset = baseOffset
         self.compression = compression
@@ -57,17 +64,28 @@ public struct RecordBatchBuilder: Sendable {
 
     /// The size `append` would add for a record with these fields (without compression).
     public static func estimatedRecordSize(
-        timestampDelta: Int64 = 0, offsetDelta: Int32 = 0, key: ByteBuffer?, value: ByteBuffer?,
+        timestampDelta: Int64 = 0,
+        offsetDelta: Int32 = 0,
+        key: ByteBuffer?,
+        value: ByteBuffer?,
         headers: [KafkaRecordHeader] = []
     ) -> Int {
         let body = recordBodySize(
-            timestampDelta: timestampDelta, offsetDelta: offsetDelta, key: key, value: value, headers: headers)
+            timestampDelta: timestampDelta,
+            offsetDelta: offsetDelta,
+            key: key,
+            value: value,
+            headers: headers
+        )
         return ByteBuffer.kafkaVarintSize(Int32(truncatingIfNeeded: body)) + body
     }
 
     /// Appends a record; its offset delta is the number of records before it.
     public mutating func append(
-        timestamp: Int64, key: ByteBuffer?, value: ByteBuffer?, headers: [KafkaRecordHeader] = []
+        timestamp: Int64,
+        key: ByteBuffer?,
+        value: ByteBuffer?,
+        headers: [KafkaRecordHeader] = []
     ) {
         if recordCount == 0 {
             firstTimestamp = timestamp
@@ -78,7 +96,12 @@ public struct RecordBatchBuilder: Sendable {
         let timestampDelta = timestamp &- firstTimestamp
         let offsetDelta = Int32(truncatingIfNeeded: recordCount)
         let bodySize = Self.recordBodySize(
-            timestampDelta: timestampDelta, offsetDelta: offsetDelta, key: key, value: value, headers: headers)
+            timestampDelta: timestampDelta,
+            offsetDelta: offsetDelta,
+            key: key,
+            value: value,
+            headers: headers
+        )
         if bodySize > Int(Int32.max) { hasOversizedField = true }
         let body = Int32(truncatingIfNeeded: bodySize)
         let totalSize = ByteBuffer.kafkaVarintSize(body) + bodySize
@@ -119,7 +142,10 @@ public struct RecordBatchBuilder: Sendable {
             output = self.buffer
             self.buffer = ByteBuffer()
         } else {
-            let records = buffer.getSlice(at: buffer.readerIndex + headerSize, length: buffer.readableBytes - headerSize)!
+            let records = buffer.getSlice(
+                at: buffer.readerIndex + headerSize,
+                length: buffer.readableBytes - headerSize
+            )!
             output = ByteBufferAllocator().buffer(capacity: headerSize + records.readableBytes / 2 + 64)
             output.writeRepeatingByte(0, count: headerSize)
             try compression.compress(records, appendingTo: &output, level: compressionLevel)
@@ -138,7 +164,8 @@ public struct RecordBatchBuilder: Sendable {
             producerId: producerId,
             producerEpoch: producerEpoch,
             baseSequence: baseSequence,
-            recordCount: Int32(recordCount))
+            recordCount: Int32(recordCount)
+        )
         return output
     }
 
@@ -156,12 +183,23 @@ public struct RecordBatchBuilder: Sendable {
     /// Key: int16 version 0, int16 type (0 abort, 1 commit). Value: int16 version 0, int32
     /// coordinator epoch.
     public static func endTransactionMarker(
-        _ type: ControlRecordType, baseOffset: Int64 = 0, producerId: Int64, producerEpoch: Int16,
-        coordinatorEpoch: Int32 = 0, timestamp: Int64, partitionLeaderEpoch: Int32 = -1
+        _ type: ControlRecordType,
+        baseOffset: Int64 = 0,
+        producerId: Int64,
+        producerEpoch: Int16,
+        coordinatorEpoch: Int32 = 0,
+        timestamp: Int64,
+        partitionLeaderEpoch: Int32 = -1
     ) throws -> ByteBuffer {
         var builder = RecordBatchBuilder(
-            baseOffset: baseOffset, producerId: producerId, producerEpoch: producerEpoch,
-            isTransactional: true, isControl: true, partitionLeaderEpoch: partitionLeaderEpoch, initialCapacity: 128)
+            baseOffset: baseOffset,
+            producerId: producerId,
+            producerEpoch: producerEpoch,
+            isTransactional: true,
+            isControl: true,
+            partitionLeaderEpoch: partitionLeaderEpoch,
+            initialCapacity: 128
+        )
         var value = ByteBufferAllocator().buffer(capacity: 6)
         value.writeInteger(Int16(0), endianness: .big)
         value.writeInteger(coordinatorEpoch, endianness: .big)
@@ -172,7 +210,11 @@ public struct RecordBatchBuilder: Sendable {
     // MARK: - Encoding helpers
 
     static func recordBodySize(
-        timestampDelta: Int64, offsetDelta: Int32, key: ByteBuffer?, value: ByteBuffer?, headers: [KafkaRecordHeader]
+        timestampDelta: Int64,
+        offsetDelta: Int32,
+        key: ByteBuffer?,
+        value: ByteBuffer?,
+        headers: [KafkaRecordHeader]
     ) -> Int {
         var size = 1 + ByteBuffer.kafkaVarlongSize(timestampDelta) + ByteBuffer.kafkaVarintSize(offsetDelta)
         size += nullableBytesSize(key)
@@ -195,14 +237,26 @@ public struct RecordBatchBuilder: Sendable {
     /// Writes the header fields into the 61-byte placeholder at the reader index of `batch`
     /// (which holds the complete batch) and computes the CRC.
     static func patchHeader(
-        _ batch: inout ByteBuffer, baseOffset: Int64, partitionLeaderEpoch: Int32, attributes: Int16,
-        lastOffsetDelta: Int32, baseTimestamp: Int64, maxTimestamp: Int64, producerId: Int64,
-        producerEpoch: Int16, baseSequence: Int32, recordCount: Int32
+        _ batch: inout ByteBuffer,
+        baseOffset: Int64,
+        partitionLeaderEpoch: Int32,
+        attributes: Int16,
+        lastOffsetDelta: Int32,
+        baseTimestamp: Int64,
+        maxTimestamp: Int64,
+        producerId: Int64,
+        producerEpoch: Int16,
+        baseSequence: Int32,
+        recordCount: Int32
     ) throws {
         let layout = RecordBatch.Layout.self
         let start = batch.readerIndex
         batch.setInteger(baseOffset, at: start + layout.baseOffset, endianness: .big)
-        batch.setInteger(Int32(batch.readableBytes - layout.logOverhead), at: start + layout.batchLength, endianness: .big)
+        batch.setInteger(
+            Int32(batch.readableBytes - layout.logOverhead),
+            at: start + layout.batchLength,
+            endianness: .big
+        )
         batch.setInteger(partitionLeaderEpoch, at: start + layout.partitionLeaderEpoch, endianness: .big)
         batch.setInteger(Int8(2), at: start + layout.magic)
         batch.setInteger(attributes, at: start + layout.attributes, endianness: .big)

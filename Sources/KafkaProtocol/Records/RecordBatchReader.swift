@@ -72,7 +72,8 @@ public struct RecordBatchReader: Sendable {
         guard magic == 2 else { throw KafkaProtocolError.unsupportedMagic(magic) }
         guard batchLength >= layout.minimumBatchLength else {
             throw KafkaProtocolError.corruptRecord(
-                "batch length \(batchLength) below the minimum of \(layout.minimumBatchLength)")
+                "batch length \(batchLength) below the minimum of \(layout.minimumBatchLength)"
+            )
         }
 
         let batch: ByteBuffer
@@ -87,7 +88,10 @@ public struct RecordBatchReader: Sendable {
             batch = buffer.getSlice(at: start, length: size)!
         }
         return try RecordBatch.decode(
-            batch: batch, maximumDecompressedSize: maximumDecompressedSize, verifyCRC: verifyCRC)
+            batch: batch,
+            maximumDecompressedSize: maximumDecompressedSize,
+            verifyCRC: verifyCRC
+        )
     }
 
     /// `ByteBuffer.getSlice` copies when the slice starts beyond this offset of the storage.
