@@ -187,13 +187,37 @@ import Testing
         ("delivery.timeout.ms", "0"),
         ("retries", "-1"),
         ("max.request.size", "0"),
-        ("enable.idempotence", "true"),
         ("enable.idempotence", "maybe"),
     ])
     func producerRejectsBadValues(property: String, value: String) {
         #expect(
             Self.rejectedProperty { try KafkaProducerConfiguration(properties: Self.with([property: value])) }
                 == property
+        )
+    }
+
+    @Test func idempotenceIsOnByDefaultAndOffWhenSettingsConflictSilently() throws {
+        #expect(try KafkaProducerConfiguration(properties: Self.with([:])).isIdempotent)
+        #expect(try !KafkaProducerConfiguration(properties: Self.with(["acks": "1"])).isIdempotent)
+        #expect(
+            try !KafkaProducerConfiguration(properties: Self.with(["max.in.flight.requests.per.connection": "6"]))
+                .isIdempotent
+        )
+        #expect(try !KafkaProducerConfiguration(properties: Self.with(["enable.idempotence": "false"])).isIdempotent)
+    }
+
+    @Test func explicitIdempotenceWithConflictingSettingsIsRejectedNamingTheSetting() {
+        #expect(
+            Self.rejectedProperty {
+                try KafkaProducerConfiguration(properties: Self.with(["enable.idempotence": "true", "acks": "1"]))
+            } == "acks"
+        )
+        #expect(
+            Self.rejectedProperty {
+                try KafkaProducerConfiguration(
+                    properties: Self.with(["enable.idempotence": "true", "max.in.flight.requests.per.connection": "6"])
+                )
+            } == "max.in.flight.requests.per.connection"
         )
     }
 

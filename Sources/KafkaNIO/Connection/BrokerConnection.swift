@@ -199,6 +199,26 @@ public final class BrokerConnection: Sendable {
         }
     }
 
+    /// Writes `request` at the negotiated version now, without waiting: requests written one after
+    /// the other from one task reach the broker in that order (the idempotent producer relies on it
+    /// for sequence numbers). Await the response with ``PendingResponse/response()``.
+    public func write<R: KafkaRequest>(_ request: R, expectsResponse: Bool = true) throws -> PendingResponse<R.Response>
+    {
+        guard let version = self.apiVersions.version(for: R.self) else {
+            throw KafkaError.unsupportedAPI(R.apiKey)
+        }
+        let future = try Self.write(
+            channel: self.channel,
+            request: request,
+            version: version,
+            clientID: self.clientID,
+            timeout: self.requestTimeout,
+            counter: self.nextCorrelationID,
+            expectsResponse: expectsResponse
+        )
+        return PendingResponse(future: future, version: version)
+    }
+
     /// Sends a request the broker does not answer (Produce with acks=0); returns once written.
     public func sendWithoutResponse<R: KafkaRequest>(_ request: R) async throws {
         guard let version = self.apiVersions.version(for: R.self) else {
@@ -232,6 +252,28 @@ public final class BrokerConnection: Sendable {
         counter: NIOLockedValueBox<Int32>,
         expectsResponse: Bool = true
     ) async throws -> ByteBuffer {
+        try await Self.write(
+            channel: channel,
+            request: request,
+            version: version,
+            clientID: clientID,
+            timeout: timeout,
+            counter: counter,
+            expectsResponse: expectsResponse
+        ).get()
+    }
+
+    /// Encodes and writes a request; the future completes with the response body. Writes made one
+    /// after the other from one task reach the broker in that order.
+    private static func write<R: KafkaRequest>(
+        channel: any Channel,
+        request: R,
+        version: Int16,
+        clientID: String,
+        timeout: TimeAmount,
+        counter: NIOLockedValueBox<Int32>,
+        expectsResponse: Bool = true
+    ) throws -> EventLoopFuture<ByteBuffer> {
         let correlationID = counter.withLockedValue { value -> Int32 in
             value = value == Int32.max ? 0 : value + 1
             return value
@@ -269,6 +311,27 @@ public final class BrokerConnection: Sendable {
             promise.fail(error as? KafkaError ?? KafkaError.connectionClosed("\(error)"))
         }
         channel.writeAndFlush(outbound, promise: written)
-        return try await promise.futureResult.get()
+        return promise.futureResult
+    }
+}
+
+/// A request already written whose response has not been read yet.
+public struct PendingResponse<Response: KafkaResponse>: Sendable {
+    let future: EventLoopFuture<ByteBuffer>
+    let version: Int16
+
+    /// Waits for the response and decodes it.
+    public func response() async throws -> Response {
+        var body = try await self.future.get()
+        do {
+            return try Response(from: &body, version: self.version)
+        } catch let error as KafkaProtocolError {
+            throw KafkaError.protocolViolation(error)
+        }
+    }
+
+    /// Waits until the request was written (for requests without a response).
+    public func written() async throws {
+        _ = try await self.future.get()
     }
 }

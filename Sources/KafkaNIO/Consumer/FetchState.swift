@@ -27,6 +27,19 @@ struct FetchState: Sendable {
         /// Set when the position must be looked up (assign without seek, or OFFSET_OUT_OF_RANGE).
         var pendingReset: SeekTarget?
         var retryAt: ContinuousClock.Instant?
+        var lastFetchStartedAt: ContinuousClock.Instant?
+
+        /// The last fetch showed data beyond the fetch offset.
+        var hasBacklog: Bool {
+            guard let highWatermark, let fetchOffset else { return false }
+            return highWatermark > fetchOffset
+        }
+
+        /// The last fetch read up to the high watermark.
+        var isCaughtUp: Bool {
+            guard let highWatermark, let fetchOffset else { return false }
+            return fetchOffset >= highWatermark
+        }
     }
 
     enum SeekTarget: Hashable, Sendable {
@@ -103,19 +116,30 @@ struct FetchState: Sendable {
     /// Partitions to fetch now, with their offsets and epochs: assigned, positioned, not paused, no
     /// fetch in flight, not waiting out a retry backoff, and not already holding buffered data
     /// beyond `maxBufferedRecords`. Marks them in flight.
+    ///
+    /// While some partition is known to have data beyond its fetch offset, partitions already read
+    /// to their high watermark are fetched only every `caughtUpInterval` (fetch.max.wait.ms): a
+    /// broker may hold a fetch for its empty partitions (Tansu holds it for the whole wait even
+    /// when other partitions have data), and new data for them waits at most that long anyway.
     mutating func startFetch(
         now: ContinuousClock.Instant,
-        maxBufferedRecords: Int
+        maxBufferedRecords: Int,
+        caughtUpInterval: Duration = .zero
     ) -> [(TopicPartition, offset: Int64, epoch: Int)] {
         guard self.bufferedRecords < maxBufferedRecords else { return [] }
+        let someHaveBacklog = self.partitions.values.contains { $0.hasBacklog && !$0.isPaused }
         var chosen: [(TopicPartition, offset: Int64, epoch: Int)] = []
         for (topicPartition, state) in self.partitions {
             guard !state.isPaused, !state.isFetchInFlight, state.pendingReset == nil,
                 let offset = state.fetchOffset
             else { continue }
             if let retryAt = state.retryAt, retryAt > now { continue }
+            if someHaveBacklog, state.isCaughtUp, let last = state.lastFetchStartedAt, last + caughtUpInterval > now {
+                continue
+            }
             chosen.append((topicPartition, offset, state.epoch))
             self.partitions[topicPartition]?.isFetchInFlight = true
+            self.partitions[topicPartition]?.lastFetchStartedAt = now
         }
         return chosen
     }

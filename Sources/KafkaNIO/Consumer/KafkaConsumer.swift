@@ -228,7 +228,11 @@ public final class KafkaConsumer: Sendable {
                 let byNode = self.state.withLockedValue {
                     state -> [Int32: [(TopicPartition, offset: Int64, epoch: Int)]] in
                     var byNode: [Int32: [(TopicPartition, offset: Int64, epoch: Int)]] = [:]
-                    for entry in state.fetch.startFetch(now: now, maxBufferedRecords: maxBuffered) {
+                    for entry in state.fetch.startFetch(
+                        now: now,
+                        maxBufferedRecords: maxBuffered,
+                        caughtUpInterval: .milliseconds(self.configuration.fetchMaxWaitMs)
+                    ) {
                         if let leader = metadata.leader(of: entry.0) {
                             byNode[leader.nodeID, default: []].append(entry)
                         } else {

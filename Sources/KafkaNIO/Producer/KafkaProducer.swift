@@ -26,6 +26,9 @@ public final class KafkaProducer: Sendable {
         var flushRequests = 0
         var isClosing = false
         var isClosed = false
+        /// The producer id and epoch from InitProducerId (idempotence); -1 until known.
+        var producerID: Int64 = -1
+        var producerEpoch: Int16 = -1
 
         var isIdle: Bool { self.accumulator.isEmpty && self.inFlightBatches == 0 }
     }
@@ -49,7 +52,10 @@ public final class KafkaProducer: Sendable {
                 accumulator: RecordAccumulator(
                     batchSize: configuration.batchSize,
                     linger: .milliseconds(configuration.lingerMs),
-                    compression: configuration.compression
+                    compression: configuration.compression,
+                    maxInFlightPerPartition: configuration.isIdempotent
+                        ? configuration.maxInFlightRequestsPerConnection : 1,
+                    assignsSequences: configuration.isIdempotent
                 )
             )
         )
@@ -192,11 +198,25 @@ public final class KafkaProducer: Sendable {
 
     private func runSender() async {
         await withDiscardingTaskGroup { group in
+            var producerIDAttempts = 0
             while true {
+                if self.configuration.isIdempotent, self.state.withLockedValue({ $0.producerID < 0 && !$0.isIdle }) {
+                    do {
+                        try await self.initProducerID()
+                    } catch {
+                        producerIDAttempts += 1
+                        self.logger.debug("InitProducerId failed", metadata: ["error": "\(error)"])
+                        if producerIDAttempts >= 3, let kafkaError = error as? KafkaError, !kafkaError.isRetriable {
+                            self.failAllPending(kafkaError)
+                        }
+                        try? await Task.sleep(for: self.configuration.client.retryBackoff(attempt: producerIDAttempts))
+                        continue
+                    }
+                }
                 let metadata = await self.cluster.metadata
                 let now = ContinuousClock.now
                 let maxInFlight = self.configuration.maxInFlightRequestsPerConnection
-                let step = self.state.withLockedValue { state -> SenderStep in
+                var step = self.state.withLockedValue { state -> SenderStep in
                     if state.isClosing && state.isIdle {
                         state.isClosed = true
                         return SenderStep(requests: [:], nextDue: nil, unknownLeaders: [], stop: true)
@@ -227,8 +247,15 @@ public final class KafkaProducer: Sendable {
                     return SenderStep(requests: requests, nextDue: nextDue, unknownLeaders: unknownLeaders, stop: false)
                 }
                 if step.stop { break }
-                for (node, batches) in step.requests {
-                    group.addTask { await self.sendProduceRequest(to: node, batches: batches) }
+                // Moved out of `step` so that each batch's buffer has one owner (see writeProduceRequest).
+                let hadRequests = !step.requests.isEmpty
+                var requests = step.requests
+                step.requests = [:]
+                while let node = requests.keys.first, let batches = requests.removeValue(forKey: node) {
+                    // Written here, in drain order, so that batches of a partition reach the broker
+                    // in sequence order; only the wait for the response runs concurrently.
+                    let written = await self.writeProduceRequest(to: node, batches: batches)
+                    group.addTask { await self.produceRequestFinished(written) }
                 }
                 if !step.unknownLeaders.isEmpty {
                     for topic in step.unknownLeaders { await self.cluster.invalidate(topic: topic) }
@@ -239,12 +266,46 @@ public final class KafkaProducer: Sendable {
                         self.wakeup.signal()
                     }
                 }
-                if step.requests.isEmpty {
+                if !hadRequests {
                     let timeout = step.nextDue.map { now.duration(to: $0) }
                     await self.wakeup.wait(timeout: timeout ?? .seconds(1))
                 }
             }
         }
+    }
+
+    /// Asks a broker for a producer id and epoch (InitProducerId without a transactional id).
+    private func initProducerID() async throws {
+        let connection = try await self.cluster.anyConnection()
+        let response = try await connection.send(
+            InitProducerIdRequest(
+                transactionalId: nil,
+                transactionTimeoutMs: Int32.max,
+                producerId: -1,
+                producerEpoch: -1
+            )
+        )
+        try KafkaError.check(response.errorCode, message: "InitProducerId")
+        self.state.withLockedValue { state in
+            state.producerID = response.producerId
+            state.producerEpoch = response.producerEpoch
+        }
+    }
+
+    /// Fails every batch not in flight (the producer cannot get a producer id).
+    private func failAllPending(_ error: KafkaError) {
+        let (batches, waiters) = self.state.withLockedValue { state in
+            let batches = state.accumulator.removeAllPending()
+            var waiters: [CheckedContinuation<Void, Never>] = []
+            if state.isIdle {
+                waiters = state.flushWaiters
+                state.flushWaiters = []
+                state.flushRequests = 0
+            }
+            return (batches, waiters)
+        }
+        for batch in batches { batch.fail(error) }
+        for waiter in waiters { waiter.resume() }
     }
 
     private struct SenderStep: Sendable {
@@ -254,14 +315,34 @@ public final class KafkaProducer: Sendable {
         var stop: Bool
     }
 
-    private func sendProduceRequest(to node: Int32, batches: [ProducerBatch]) async {
-        var batches = batches
+    /// A ProduceRequest on its way: the batches it carries and the response to wait for.
+    private struct WrittenProduceRequest: Sendable {
+        var node: Int32
+        var batches: [ProducerBatch]
+        var connection: BrokerConnection?
+        var pending: PendingResponse<ProduceResponse>?
         var failure: KafkaError?
+    }
+
+    /// Encodes the batches (once: a retry resends the same bytes) and writes one ProduceRequest.
+    private func writeProduceRequest(to node: Int32, batches: consuming [ProducerBatch]) async -> WrittenProduceRequest
+    {
+        var batches = batches
         var topicData: [String: [ProduceRequest.TopicProduceData.PartitionProduceData]] = [:]
+        let (producerID, producerEpoch) = self.state.withLockedValue { ($0.producerID, $0.producerEpoch) }
         for index in batches.indices {
             if batches[index].encoded == nil {
                 do {
-                    batches[index].encoded = try batches[index].builder.build()
+                    // Take the builder out so that its buffer is uniquely referenced: building then
+                    // patches the header in place instead of copying the whole batch.
+                    var builder = RecordBatchBuilder(initialCapacity: 0)
+                    swap(&builder, &batches[index].builder)
+                    if let sequence = batches[index].baseSequence {
+                        builder.producerId = producerID
+                        builder.producerEpoch = producerEpoch
+                        builder.baseSequence = sequence
+                    }
+                    batches[index].encoded = try builder.build()
                 } catch {
                     batches[index].fail(.protocolViolation(error as? KafkaProtocolError ?? .corruptRecord("\(error)")))
                     continue
@@ -278,28 +359,46 @@ public final class KafkaProducer: Sendable {
             timeoutMs: Int32(clamping: self.configuration.client.requestTimeoutMs),
             topicData: topicData.map { .init(name: $0.key, partitionData: $0.value) }
         )
-        var responses: [TopicPartition: ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = [:]
-        var connection: BrokerConnection?
+        var written = WrittenProduceRequest(node: node, batches: batches)
         do {
             let leader = try await self.cluster.connection(to: node)
-            connection = leader
-            if self.configuration.acks == 0 {
-                try await leader.sendWithoutResponse(request)
-            } else {
-                let response = try await leader.send(request)
-                for topic in response.responses {
-                    for partition in topic.partitionResponses {
-                        responses[TopicPartition(topic.name, partition.index)] = partition
+            written.connection = leader
+            written.pending = try leader.write(request, expectsResponse: self.configuration.acks != 0)
+        } catch {
+            written.failure = error as? KafkaError ?? .connectionFailed("\(error)")
+        }
+        return written
+    }
+
+    /// Waits for a ProduceRequest's response and completes, retries or fails its batches.
+    private func produceRequestFinished(_ written: WrittenProduceRequest) async {
+        let node = written.node
+        let batches = written.batches
+        var failure = written.failure
+        var responses: [TopicPartition: ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = [:]
+        if failure == nil, let pending = written.pending {
+            do {
+                if self.configuration.acks == 0 {
+                    try await pending.written()
+                } else {
+                    let response = try await pending.response()
+                    for topic in response.responses {
+                        for partition in topic.partitionResponses {
+                            responses[TopicPartition(topic.name, partition.index)] = partition
+                        }
                     }
                 }
+            } catch {
+                failure = error as? KafkaError ?? .connectionFailed("\(error)")
             }
-        } catch {
-            failure = error as? KafkaError ?? .connectionFailed("\(error)")
-            if let connection, failure?.isRetriable == true { await self.cluster.connectionFailed(connection) }
+        }
+        if let connection = written.connection, failure?.isRetriable == true {
+            await self.cluster.connectionFailed(connection)
         }
 
         var invalidateTopics: Set<String> = []
         var requeue: [ProducerBatch] = []
+        var outOfOrder: [ProducerBatch] = []
         for var batch in batches where batch.encoded != nil {
             let outcome: KafkaError?
             if let failure {
@@ -308,9 +407,16 @@ public final class KafkaProducer: Sendable {
                 outcome = nil
                 batch.complete(baseOffset: -1, logAppendTime: -1)
             } else if let partition = responses[batch.topicPartition] {
-                if partition.errorCode == 0 {
+                if partition.errorCode == 0 || partition.errorCode == KafkaErrorCode.duplicateSequenceNumber.rawValue {
+                    // A duplicate is a retry of a batch the broker already wrote: delivered once.
                     outcome = nil
                     batch.complete(baseOffset: partition.baseOffset, logAppendTime: partition.logAppendTimeMs)
+                } else if partition.errorCode == KafkaErrorCode.outOfOrderSequenceNumber.rawValue {
+                    // Expected behind a batch that failed: decided below, knowing what else is pending.
+                    batch.attempts += 1
+                    batch.retryAt = .now + self.configuration.client.retryBackoff(attempt: batch.attempts)
+                    outOfOrder.append(batch)
+                    continue
                 } else {
                     outcome = .broker(KafkaErrorCode(rawValue: partition.errorCode), message: partition.errorMessage)
                 }
@@ -345,10 +451,25 @@ public final class KafkaProducer: Sendable {
         }
         for topic in invalidateTopics { await self.cluster.invalidate(topic: topic) }
 
+        let deliveryTimeout = Duration.milliseconds(self.configuration.deliveryTimeoutMs)
+        var fatallyOutOfOrder: [ProducerBatch] = []
         let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
             state.inFlightPerNode[node, default: 1] -= 1
+            for batch in outOfOrder {
+                let topicPartition = batch.topicPartition
+                let explained =
+                    (state.accumulator.queues[topicPartition]?.inFlight ?? 0) > 1
+                    || state.accumulator.hasEarlierPendingRetry(topicPartition, before: batch.baseSequence ?? 0)
+                if explained, batch.createdAt.duration(to: .now) < deliveryTimeout {
+                    requeue.append(batch)
+                } else {
+                    fatallyOutOfOrder.append(batch)
+                }
+            }
             for batch in batches {
-                if let index = requeue.firstIndex(where: { $0.topicPartition == batch.topicPartition }) {
+                if let index = requeue.firstIndex(where: {
+                    $0.topicPartition == batch.topicPartition && $0.baseSequence == batch.baseSequence
+                }) {
                     state.accumulator.requeue(requeue.remove(at: index))
                 } else {
                     state.accumulator.unmute(batch.topicPartition)
@@ -360,6 +481,14 @@ public final class KafkaProducer: Sendable {
             state.flushWaiters = []
             state.flushRequests = 0
             return waiters
+        }
+        for batch in fatallyOutOfOrder {
+            batch.fail(
+                .broker(
+                    .outOfOrderSequenceNumber,
+                    message: "\(batch.topicPartition): the broker lost track of this producer's sequence"
+                )
+            )
         }
         for waiter in waiters { waiter.resume() }
         self.wakeup.signal()

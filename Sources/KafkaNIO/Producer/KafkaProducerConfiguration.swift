@@ -20,6 +20,17 @@ public struct KafkaProducerConfiguration: Sendable {
     public var retries: Int = Int(Int32.max)
     /// `max.request.size`: the largest request (and so the largest record) sent. Default: 1048576.
     public var maxRequestSize: Int = 1_048_576
+    /// `enable.idempotence`: the broker deduplicates retried batches by producer id and sequence
+    /// number, and up to `max.in.flight.requests.per.connection` batches of a partition may be in
+    /// flight without risk of reordering. Needs `acks=all` and at most 5 requests in flight.
+    /// Default: true (as Kafka 3+), unless `acks` or `max.in.flight.requests.per.connection` conflict
+    /// and it was not set explicitly.
+    public var enableIdempotence: Bool = true
+
+    /// Whether the idempotent producer is in use: enabled, and the settings allow it.
+    var isIdempotent: Bool {
+        self.enableIdempotence && self.acks == -1 && self.maxInFlightRequestsPerConnection <= 5
+    }
 
     public init(client: KafkaClientConfiguration) {
         self.client = client
@@ -54,13 +65,24 @@ public struct KafkaProducerConfiguration: Sendable {
         )
         self.retries = try reader.int("retries", default: self.retries)
         self.maxRequestSize = try reader.int("max.request.size", default: self.maxRequestSize, in: 1...Int(Int32.max))
-        // The idempotent producer comes with the transactional one; until then this producer does
-        // not claim it (Kafka 3+ defaults it to true; we default to false and say so).
-        if try reader.bool("enable.idempotence", default: false) {
-            throw KafkaError.invalidConfiguration(
-                property: "enable.idempotence",
-                reason: "the idempotent producer is not available yet; set enable.idempotence=false"
-            )
+        // As Kafka 3.2+: idempotence is on by default, silently off when other settings conflict
+        // and it was not asked for, and an error when it was asked for explicitly.
+        if properties["enable.idempotence"] != nil {
+            self.enableIdempotence = try reader.bool("enable.idempotence", default: true)
+            if self.enableIdempotence && self.acks != -1 {
+                throw KafkaError.invalidConfiguration(
+                    property: "acks",
+                    reason: "must be all (or -1) for the idempotent producer; set acks=all or enable.idempotence=false"
+                )
+            }
+            if self.enableIdempotence && self.maxInFlightRequestsPerConnection > 5 {
+                throw KafkaError.invalidConfiguration(
+                    property: "max.in.flight.requests.per.connection",
+                    reason: "must be at most 5 for the idempotent producer; lower it or set enable.idempotence=false"
+                )
+            }
+        } else {
+            self.enableIdempotence = self.acks == -1 && self.maxInFlightRequestsPerConnection <= 5
         }
     }
 }

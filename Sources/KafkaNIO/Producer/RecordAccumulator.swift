@@ -15,6 +15,8 @@ struct ProducerBatch: Sendable {
     var createdAt: ContinuousClock.Instant
     var attempts = 0
     var retryAt: ContinuousClock.Instant?
+    /// The producer sequence number of the first record (idempotence), fixed at the first send.
+    var baseSequence: Int32?
     /// The encoded batch, kept so that a retry sends the very same bytes.
     var encoded: ByteBuffer?
 
@@ -57,31 +59,51 @@ struct ProducerBatch: Sendable {
 
 /// Per-partition queues of batches: where `send` appends and the sender drains.
 ///
-/// A partition with a batch in flight is muted: nothing more is sent for it until that batch
-/// succeeds or fails for good, so a retried batch can never be overtaken by a later one and the
-/// records of a partition keep their order.
+/// How many batches of one partition may be in flight is what keeps records in order:
+/// - without idempotence the limit is one. A partition with a batch in flight is muted until that
+///   batch succeeds or fails for good, so a retried batch can never be overtaken by a later one.
+/// - with idempotence, up to `max.in.flight.requests.per.connection` batches of a partition may be in
+///   flight, each with its producer sequence number. The broker accepts sequences only in order, so
+///   a batch behind a failed one is rejected (OUT_OF_ORDER_SEQUENCE_NUMBER) rather than written
+///   first; both come back here and are resent in sequence order, the retried one alone first.
 struct RecordAccumulator: Sendable {
     struct PartitionQueue: Sendable {
         var open: ProducerBatch?
         var ready: [ProducerBatch] = []
-        var isMuted = false
+        var inFlight = 0
+
+        var isMuted: Bool { self.inFlight > 0 }
     }
 
     let batchSize: Int
     let linger: Duration
     let compression: KafkaCompression
+    /// Batches of one partition in flight at once (1 without idempotence).
+    let maxInFlightPerPartition: Int
+    /// Whether batches get producer sequence numbers (the idempotent producer).
+    let assignsSequences: Bool
     private(set) var queues: [TopicPartition: PartitionQueue] = [:]
     /// The partition that records without key or partition go to, per topic (sticky partitioning).
     private var sticky: [String: Int32] = [:]
+    /// The next producer sequence number per partition (idempotence).
+    private(set) var nextSequence: [TopicPartition: Int32] = [:]
 
-    init(batchSize: Int, linger: Duration, compression: KafkaCompression) {
+    init(
+        batchSize: Int,
+        linger: Duration,
+        compression: KafkaCompression,
+        maxInFlightPerPartition: Int = 1,
+        assignsSequences: Bool = false
+    ) {
         self.batchSize = batchSize
         self.linger = linger
         self.compression = compression
+        self.maxInFlightPerPartition = max(1, maxInFlightPerPartition)
+        self.assignsSequences = assignsSequences
     }
 
     var isEmpty: Bool {
-        self.queues.values.allSatisfy { $0.open == nil && $0.ready.isEmpty && !$0.isMuted }
+        self.queues.values.allSatisfy { $0.open == nil && $0.ready.isEmpty && $0.inFlight == 0 }
     }
 
     /// The partition for a record without explicit partition, given the topic's partition count.
@@ -167,9 +189,11 @@ struct RecordAccumulator: Sendable {
         self.sticky[topicPartition.topic] = nil
     }
 
-    /// Takes at most one batch from every unmuted partition whose batch is due (full, lingered
-    /// long enough, or `flushing`) and whose leader `canSend`; mutes those partitions. Also returns
-    /// the earliest time a not-yet-due batch becomes due.
+    /// Takes at most one batch from every partition below its in-flight limit whose batch is due
+    /// (full, lingered long enough, or `flushing`) and whose leader `canSend`. A batch being retried
+    /// goes only when nothing else of its partition is in flight. Assigns sequence numbers to
+    /// batches sent for the first time (idempotence). Also returns the earliest time a not-yet-due
+    /// batch becomes due.
     mutating func drain(
         now: ContinuousClock.Instant,
         flushing: Bool,
@@ -180,7 +204,7 @@ struct RecordAccumulator: Sendable {
         func noteDue(_ instant: ContinuousClock.Instant) {
             if nextDue == nil || instant < nextDue! { nextDue = instant }
         }
-        for (topicPartition, var queue) in self.queues where !queue.isMuted {
+        for (topicPartition, var queue) in self.queues where queue.inFlight < self.maxInFlightPerPartition {
             if queue.ready.isEmpty, let open = queue.open {
                 let due = open.createdAt + self.linger
                 if flushing || due <= now {
@@ -200,31 +224,59 @@ struct RecordAccumulator: Sendable {
                 self.queues[topicPartition] = queue
                 continue
             }
-            guard canSend(topicPartition) else {
+            guard first.attempts == 0 || queue.inFlight == 0, canSend(topicPartition) else {
                 self.queues[topicPartition] = queue
                 continue
             }
-            drained.append(queue.ready.removeFirst())
-            queue.isMuted = true
+            var batch = queue.ready.removeFirst()
+            if self.assignsSequences, batch.baseSequence == nil {
+                let sequence = self.nextSequence[topicPartition] ?? 0
+                batch.baseSequence = sequence
+                // Sequences wrap at Int32.max as the broker expects.
+                let next = Int64(sequence) + Int64(batch.recordCount)
+                self.nextSequence[topicPartition] = Int32(
+                    truncatingIfNeeded: next > Int64(Int32.max) ? next - Int64(Int32.max) - 1 : next
+                )
+            }
+            drained.append(batch)
+            queue.inFlight += 1
             self.queues[topicPartition] = queue
         }
         return (drained, nextDue)
     }
 
-    /// A sent batch finished (for good or not): unmute its partition.
+    /// A sent batch finished (for good or not): one fewer in flight for its partition.
     mutating func unmute(_ topicPartition: TopicPartition) {
-        self.queues[topicPartition]?.isMuted = false
-        if let queue = self.queues[topicPartition], queue.open == nil, queue.ready.isEmpty {
+        guard var queue = self.queues[topicPartition] else { return }
+        queue.inFlight = max(0, queue.inFlight - 1)
+        if queue.open == nil, queue.ready.isEmpty, queue.inFlight == 0 {
             self.queues[topicPartition] = nil
+        } else {
+            self.queues[topicPartition] = queue
         }
     }
 
-    /// Puts a batch that failed retriably back at the front of its partition's queue and unmutes it.
+    /// Puts a batch that failed retriably back in its partition's queue, ahead of every batch not
+    /// sent yet and in sequence order among those waiting for a retry; one fewer in flight.
     mutating func requeue(_ batch: ProducerBatch) {
         var queue = self.queues[batch.topicPartition] ?? PartitionQueue()
-        queue.ready.insert(batch, at: 0)
-        queue.isMuted = false
+        var index = 0
+        while index < queue.ready.count, queue.ready[index].attempts > 0,
+            let waiting = queue.ready[index].baseSequence, let sequence = batch.baseSequence, waiting < sequence
+        {
+            index += 1
+        }
+        queue.ready.insert(batch, at: index)
+        queue.inFlight = max(0, queue.inFlight - 1)
         self.queues[batch.topicPartition] = queue
+    }
+
+    /// Whether a batch of the partition with a lower sequence than `sequence` is still unacknowledged
+    /// (waiting for a retry): then OUT_OF_ORDER_SEQUENCE_NUMBER for `sequence` is expected and retriable.
+    func hasEarlierPendingRetry(_ topicPartition: TopicPartition, before sequence: Int32) -> Bool {
+        self.queues[topicPartition]?.ready.contains { batch in
+            batch.attempts > 0 && (batch.baseSequence.map { $0 < sequence } ?? false)
+        } ?? false
     }
 
     /// Removes every batch not in flight (the producer is closing without flushing).

@@ -13,9 +13,9 @@ public struct RecordBatchBuilder: Sendable {
     public let compression: KafkaCompression
     /// The codec's level (nil: the codec's default, see ``KafkaCompression/compress(_:level:)``).
     public var compressionLevel: Int?
-    public let producerId: Int64
-    public let producerEpoch: Int16
-    public let baseSequence: Int32
+    public var producerId: Int64
+    public var producerEpoch: Int16
+    public var baseSequence: Int32
     public let isTransactional: Bool
     public let isControl: Bool
     public let partitionLeaderEpoch: Int32

@@ -169,7 +169,7 @@ final class FakeKafkaBroker: Sendable {
         [
             ApiVersionsRequest.self, MetadataRequest.self, ProduceRequest.self, FetchRequest.self,
             ListOffsetsRequest.self, CreateTopicsRequest.self, DeleteTopicsRequest.self,
-            DescribeConfigsRequest.self, DescribeClusterRequest.self,
+            DescribeConfigsRequest.self, DescribeClusterRequest.self, InitProducerIdRequest.self,
         ]
     }
 
@@ -211,6 +211,8 @@ final class FakeKafkaBroker: Sendable {
             switch request.api {
             case .apiVersions: return self.apiVersionsReply(request)
             case .metadata: return Self.metadataReply(request, topics: topics, port: port)
+            // The idempotent producer (on by default) asks for a producer id first.
+            case .initProducerId: return .response(InitProducerIdResponse(producerId: 4000, producerEpoch: 0))
             default: return .close
             }
         case .after(let delay, let next):
