@@ -50,6 +50,18 @@ let package = Package(
         .target(name: "ConnectAPI", swiftSettings: swiftSettings),
         .target(name: "ConnectJSON", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .target(name: "ConnectTransforms", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        // Compiled examples for the connector-author guides in docs/ (built with everything else).
+        .target(
+            name: "ConnectAPIExamples",
+            dependencies: ["ConnectAPI", "ConnectJSON", "ConnectTransforms"],
+            swiftSettings: swiftSettings
+        ),
+        // Throughput of converters and transforms; run by scripts/bench-connect in release mode.
+        .executableTarget(
+            name: "ConnectBench",
+            dependencies: ["ConnectAPI", "ConnectJSON", "ConnectTransforms"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ConnectCLI",
             dependencies: [

@@ -1,0 +1,2 @@
+/// Placeholder until the transform chain benchmark exists.
+func runTransformChainBenchmark() {}
