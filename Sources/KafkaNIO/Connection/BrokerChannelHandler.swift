@@ -7,6 +7,8 @@ struct OutboundKafkaRequest: Sendable {
     var apiKey: ApiKey
     var correlationID: Int32
     var frame: ByteBuffer
+    /// Further parts of the frame written after `frame` without copying (large record batches).
+    var trailingSegments: [ByteBuffer] = []
     var expectsResponse: Bool
     var hasFlexibleResponseHeader: Bool
     var timeout: TimeAmount
@@ -47,7 +49,7 @@ final class BrokerChannelHandler: ChannelDuplexHandler {
             let written = context.eventLoop.makePromise(of: Void.self)
             written.futureResult.map { ByteBuffer() }.cascade(to: request.promise)
             written.futureResult.cascade(to: promise)
-            context.write(self.wrapOutboundOut(request.frame), promise: written)
+            self.writeSegments(of: request, context: context, promise: written)
             return
         }
         let correlationID = request.correlationID
@@ -65,7 +67,26 @@ final class BrokerChannelHandler: ChannelDuplexHandler {
             request.promise.fail(KafkaError.invalidArgument("duplicate correlation id \(correlationID)"))
             return
         }
-        context.write(self.wrapOutboundOut(request.frame), promise: promise)
+        self.writeSegments(of: request, context: context, promise: promise)
+    }
+
+    /// Writes the frame and its trailing segments back to back; `promise` completes with the last.
+    private func writeSegments(
+        of request: OutboundKafkaRequest,
+        context: ChannelHandlerContext,
+        promise: EventLoopPromise<Void>?
+    ) {
+        guard !request.trailingSegments.isEmpty else {
+            context.write(self.wrapOutboundOut(request.frame), promise: promise)
+            return
+        }
+        context.write(self.wrapOutboundOut(request.frame), promise: nil)
+        for segment in request.trailingSegments.dropLast() {
+            context.write(self.wrapOutboundOut(segment), promise: nil)
+        }
+        if let last = request.trailingSegments.last {
+            context.write(self.wrapOutboundOut(last), promise: promise)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -202,8 +202,10 @@ public final class BrokerConnection: Sendable {
     /// Writes `request` at the negotiated version now, without waiting: requests written one after
     /// the other from one task reach the broker in that order (the idempotent producer relies on it
     /// for sequence numbers). Await the response with ``PendingResponse/response()``.
-    public func write<R: KafkaRequest>(_ request: R, expectsResponse: Bool = true) throws -> PendingResponse<R.Response>
-    {
+    public func write<R: KafkaRequest>(
+        _ request: R,
+        expectsResponse: Bool = true
+    ) throws -> PendingResponse<R.Response> {
         guard let version = self.apiVersions.version(for: R.self) else {
             throw KafkaError.unsupportedAPI(R.apiKey)
         }
@@ -274,6 +276,32 @@ public final class BrokerConnection: Sendable {
         counter: NIOLockedValueBox<Int32>,
         expectsResponse: Bool = true
     ) throws -> EventLoopFuture<ByteBuffer> {
+        try Self.write(
+            R.self,
+            channel: channel,
+            version: version,
+            clientID: clientID,
+            timeout: timeout,
+            counter: counter,
+            expectsResponse: expectsResponse
+        ) { frame in
+            try request.write(into: &frame, version: version)
+            return []
+        }
+    }
+
+    /// Writes a request whose body `encodeBody` appends to the frame (after the header); it may
+    /// return further segments that follow the frame on the wire without being copied into it.
+    private static func write<R: KafkaRequest>(
+        _ type: R.Type,
+        channel: any Channel,
+        version: Int16,
+        clientID: String,
+        timeout: TimeAmount,
+        counter: NIOLockedValueBox<Int32>,
+        expectsResponse: Bool,
+        encodeBody: (inout ByteBuffer) throws -> [ByteBuffer]
+    ) throws -> EventLoopFuture<ByteBuffer> {
         let correlationID = counter.withLockedValue { value -> Int32 in
             value = value == Int32.max ? 0 : value + 1
             return value
@@ -287,17 +315,23 @@ public final class BrokerConnection: Sendable {
         // The client id stays a classic nullable string even in the flexible header v2.
         frame.writeKafkaNullableString(clientID, compact: false)
         if flexible { frame.writeKafkaUnsignedVarint(0) }
+        let segments: [ByteBuffer]
         do {
-            try request.write(into: &frame, version: version)
+            segments = try encodeBody(&frame)
         } catch let error as KafkaProtocolError {
             throw KafkaError.protocolViolation(error)
         }
-        frame.setInteger(Int32(frame.readableBytes - 4), at: frame.readerIndex)
+        let size = frame.readableBytes - 4 + segments.reduce(0) { $0 + $1.readableBytes }
+        guard size <= Int(Int32.max) else {
+            throw KafkaError.invalidArgument("a \(R.apiKey) request of \(size) bytes exceeds the protocol's limit")
+        }
+        frame.setInteger(Int32(size), at: frame.readerIndex)
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
         let outbound = OutboundKafkaRequest(
             apiKey: R.apiKey,
             correlationID: correlationID,
             frame: frame,
+            trailingSegments: segments,
             expectsResponse: expectsResponse,
             // ApiVersions responses always use header v0, so a client can read them at any version.
             hasFlexibleResponseHeader: flexible && R.apiKey != .apiVersions,
@@ -312,6 +346,31 @@ public final class BrokerConnection: Sendable {
         }
         channel.writeAndFlush(outbound, promise: written)
         return promise.futureResult
+    }
+
+    /// Writes a ProduceRequest with its record batches as separate segments, so that batches are
+    /// not copied into the frame. Same bytes on the wire as ``write(_:expectsResponse:)``.
+    public func writeProduce(
+        _ request: ProduceRequest,
+        expectsResponse: Bool = true
+    ) throws
+        -> PendingResponse<ProduceResponse>
+    {
+        guard let version = self.apiVersions.version(for: ProduceRequest.self) else {
+            throw KafkaError.unsupportedAPI(.produce)
+        }
+        let future = try Self.write(
+            ProduceRequest.self,
+            channel: self.channel,
+            version: version,
+            clientID: self.clientID,
+            timeout: self.requestTimeout,
+            counter: self.nextCorrelationID,
+            expectsResponse: expectsResponse
+        ) { frame in
+            try ProduceRequestSegments.encode(request, version: version, into: &frame)
+        }
+        return PendingResponse(future: future, version: version)
     }
 }
 

@@ -335,14 +335,13 @@ public final class KafkaProducer: Sendable {
                 do {
                     // Take the builder out so that its buffer is uniquely referenced: building then
                     // patches the header in place instead of copying the whole batch.
-                    var builder = RecordBatchBuilder(initialCapacity: 0)
-                    swap(&builder, &batches[index].builder)
+                    var builder = batches[index].builderBox.take()
                     if let sequence = batches[index].baseSequence {
                         builder.producerId = producerID
                         builder.producerEpoch = producerEpoch
                         builder.baseSequence = sequence
                     }
-                    batches[index].encoded = try builder.build()
+                    batches[index].encoded = try (consume builder).build()
                 } catch {
                     batches[index].fail(.protocolViolation(error as? KafkaProtocolError ?? .corruptRecord("\(error)")))
                     continue
@@ -363,7 +362,7 @@ public final class KafkaProducer: Sendable {
         do {
             let leader = try await self.cluster.connection(to: node)
             written.connection = leader
-            written.pending = try leader.write(request, expectsResponse: self.configuration.acks != 0)
+            written.pending = try leader.writeProduce(request, expectsResponse: self.configuration.acks != 0)
         } catch {
             written.failure = error as? KafkaError ?? .connectionFailed("\(error)")
         }
@@ -473,6 +472,9 @@ public final class KafkaProducer: Sendable {
                     state.accumulator.requeue(requeue.remove(at: index))
                 } else {
                     state.accumulator.unmute(batch.topicPartition)
+                    // A finished batch gives its buffer back for a new batch. The references this
+                    // function holds end with it, before the buffer is written again.
+                    if let encoded = batch.encoded { state.accumulator.recycle(encoded) }
                 }
             }
             state.inFlightBatches -= batches.count

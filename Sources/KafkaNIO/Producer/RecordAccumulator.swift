@@ -1,6 +1,26 @@
 import KafkaProtocol
 import NIOCore
 
+/// Holds a batch's builder by reference. Copies of a ``ProducerBatch`` value share it, so the
+/// sender can take the builder out with its buffer uniquely referenced and build the batch
+/// without copying it.
+final class BatchBuilderBox: @unchecked Sendable {
+    // Mutated only under the producer's lock (appends while the batch is open) and then once by
+    // the sender that drained the batch (take); never concurrently.
+    var builder: RecordBatchBuilder
+
+    init(_ builder: RecordBatchBuilder) {
+        self.builder = builder
+    }
+
+    /// Moves the builder out, leaving an empty one.
+    func take() -> RecordBatchBuilder {
+        var builder = RecordBatchBuilder(initialCapacity: 0)
+        swap(&builder, &self.builder)
+        return builder
+    }
+}
+
 /// A batch of records for one partition, on its way to the broker.
 struct ProducerBatch: Sendable {
     struct Delivery: Sendable {
@@ -9,7 +29,7 @@ struct ProducerBatch: Sendable {
     }
 
     var topicPartition: TopicPartition
-    var builder: RecordBatchBuilder
+    let builderBox: BatchBuilderBox
     var timestamps: [Int64] = []
     var deliveries: [Delivery] = []
     var createdAt: ContinuousClock.Instant
@@ -21,6 +41,15 @@ struct ProducerBatch: Sendable {
     var encoded: ByteBuffer?
 
     var recordCount: Int { self.timestamps.count }
+
+    /// The batch's builder (read-only view; the sender takes it with ``BatchBuilderBox/take()``).
+    var builder: RecordBatchBuilder { self.builderBox.builder }
+
+    init(topicPartition: TopicPartition, builder: RecordBatchBuilder, createdAt: ContinuousClock.Instant) {
+        self.topicPartition = topicPartition
+        self.builderBox = BatchBuilderBox(builder)
+        self.createdAt = createdAt
+    }
 
     mutating func add(group: DeliveryGroup, index: Int) {
         if let last = self.deliveries.indices.last, self.deliveries[last].group === group {
@@ -87,6 +116,17 @@ struct RecordAccumulator: Sendable {
     private var sticky: [String: Int32] = [:]
     /// The next producer sequence number per partition (idempotence).
     private(set) var nextSequence: [TopicPartition: Int32] = [:]
+    /// Buffers of batches already sent, reused for new batches (see ``recycle(_:)``).
+    private var bufferPool: [ByteBuffer] = []
+    static let bufferPoolLimit = 8
+
+    /// Keeps the buffer of a finished batch for a future batch, if it is of a useful size.
+    mutating func recycle(_ buffer: ByteBuffer) {
+        guard self.bufferPool.count < Self.bufferPoolLimit, buffer.capacity >= self.batchSize,
+            buffer.capacity <= 2 * self.batchSize + 4096
+        else { return }
+        self.bufferPool.append(buffer)
+    }
 
     init(
         batchSize: Int,
@@ -135,6 +175,7 @@ struct RecordAccumulator: Sendable {
             now: now,
             batchSize: self.batchSize,
             compression: self.compression,
+            bufferPool: &self.bufferPool,
             to: &self.queues[topicPartition, default: PartitionQueue()],
             topicPartition: topicPartition
         )
@@ -152,11 +193,12 @@ struct RecordAccumulator: Sendable {
         now: ContinuousClock.Instant,
         batchSize: Int,
         compression: KafkaCompression,
+        bufferPool: inout [ByteBuffer],
         to queue: inout PartitionQueue,
         topicPartition: TopicPartition
     ) -> Bool {
         var closedOne = false
-        if let size = queue.open?.builder.estimatedSizeInBytes, (queue.open?.recordCount ?? 0) > 0,
+        if let size = queue.open?.builderBox.builder.estimatedSizeInBytes, (queue.open?.recordCount ?? 0) > 0,
             size + record.estimatedSize > batchSize, let open = queue.open
         {
             queue.open = nil
@@ -168,15 +210,21 @@ struct RecordAccumulator: Sendable {
                 topicPartition: topicPartition,
                 builder: RecordBatchBuilder(
                     compression: compression,
-                    initialCapacity: min(max(batchSize, 1024), 1 << 20) + 128
+                    initialCapacity: min(max(batchSize, 1024), 16 << 20) + 128,
+                    reusing: bufferPool.popLast()
                 ),
                 createdAt: now
             )
         }
-        queue.open?.builder.append(timestamp: timestamp, key: record.key, value: record.value, headers: record.headers)
+        queue.open?.builderBox.builder.append(
+            timestamp: timestamp,
+            key: record.key,
+            value: record.value,
+            headers: record.headers
+        )
         queue.open?.timestamps.append(timestamp)
         queue.open?.add(group: group, index: index)
-        if let size = queue.open?.builder.estimatedSizeInBytes, size >= batchSize, let open = queue.open {
+        if let size = queue.open?.builderBox.builder.estimatedSizeInBytes, size >= batchSize, let open = queue.open {
             queue.open = nil
             queue.ready.append(open)
             closedOne = true

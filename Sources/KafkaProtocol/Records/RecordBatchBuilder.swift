@@ -39,7 +39,8 @@ public struct RecordBatchBuilder: Sendable {
         partitionLeaderEpoch: Int32 = -1,
         initialCapacity: Int = 16 * 1024,
         timestampType: TimestampType = .createTime,
-        compressionLevel: Int? = nil
+        compressionLevel: Int? = nil,
+        reusing recycled: ByteBuffer? = nil
     ) {
         self.baseOffset = baseOffset
         self.compression = compression
@@ -51,7 +52,15 @@ public struct RecordBatchBuilder: Sendable {
         self.isControl = isControl
         self.partitionLeaderEpoch = partitionLeaderEpoch
         self.timestampType = timestampType
-        self.buffer = ByteBufferAllocator().buffer(capacity: max(initialCapacity, RecordBatch.Layout.records))
+        // A recycled buffer (from a batch already sent) saves allocating and faulting in fresh
+        // memory for every batch; if it is still shared, the first write copies it as usual.
+        if var recycled {
+            recycled.clear()
+            recycled.reserveCapacity(max(initialCapacity, RecordBatch.Layout.records))
+            self.buffer = recycled
+        } else {
+            self.buffer = ByteBufferAllocator().buffer(capacity: max(initialCapacity, RecordBatch.Layout.records))
+        }
         self.buffer.writeRepeatingByte(0, count: RecordBatch.Layout.records)
     }
 
