@@ -74,6 +74,18 @@ struct CRC32CTests {
         #expect(whole == Self.reference(data))
     }
 
+    @Test func portableSwiftVersionAgreesWithTheHardwareOne() {
+        var generator = SplitMix64(seed: 42)
+        let data = (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for length in [0, 1, 7, 8, 15, 16, 100, 1535, 1536, 4608, 4609, 70_000] {
+            data.withUnsafeBytes { all in
+                let bytes = UnsafeRawBufferPointer(rebasing: all[..<length])
+                #expect(CRC32C.softwareUpdate(0, bytes) == CRC32C.update(0, bytes), "length \(length)")
+                #expect(CRC32C.softwareUpdate(0x1234_5678, bytes) == CRC32C.update(0x1234_5678, bytes))
+            }
+        }
+    }
+
     @Test func chaining() {
         let a = Array("hello, ".utf8)
         let b = Array("world".utf8)

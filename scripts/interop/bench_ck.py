@@ -157,7 +157,8 @@ def record(args) -> int:
 
 
 def report(args) -> int:
-    """Rows: {"case", "op", "client", "records", "bytes", "seconds"} or {..., "error"}."""
+    """Rows: {"case", "op", "client", "records", "bytes", "seconds"} or {..., "error"}. A case run
+    several times (rounds) is reported by its median rate, with the number of rounds."""
     with open(args.results) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     keys = []
@@ -167,29 +168,36 @@ def report(args) -> int:
         if key not in by_key:
             keys.append(key)
             by_key[key] = {}
-        by_key[key][row["client"]] = row
+        by_key[key].setdefault(row["client"], []).append(row)
 
     def rate(row):
         if row is None or row.get("error") or not row.get("seconds"):
             return None
         return row["records"] / row["seconds"], row["bytes"] / row["seconds"] / 1e6
 
+    def median_rate(client_rows):
+        rates = sorted(r for r in (rate(row) for row in client_rows or []) if r is not None)
+        if not rates:
+            return None, 0
+        return rates[len(rates) // 2], len(rates)
+
     lines = [
-        "| case | op | client | records/s | MB/s | ours/librdkafka |",
-        "|---|---|---|---:|---:|---:|",
+        "| case | op | client | records/s | MB/s | runs | ours/librdkafka |",
+        "|---|---|---|---:|---:|---:|---:|",
     ]
     for case, op in keys:
         clients = by_key[(case, op)]
-        base = rate(clients.get("librdkafka"))
-        for client, row in clients.items():
-            r = rate(row)
+        base, _ = median_rate(clients.get("librdkafka"))
+        for client, client_rows in clients.items():
+            r, runs = median_rate(client_rows)
             if r is None:
-                lines.append(f"| {case} | {op} | {client} | - | - | {row.get('error', 'no result')} |")
+                error = next((row.get("error") for row in client_rows if row.get("error")), "no result")
+                lines.append(f"| {case} | {op} | {client} | - | - | 0 | {error} |")
                 continue
             ratio = ""
             if client != "librdkafka" and base is not None:
                 ratio = f"{r[0] / base[0]:.2f}"
-            lines.append(f"| {case} | {op} | {client} | {r[0]:,.0f} | {r[1]:,.1f} | {ratio} |")
+            lines.append(f"| {case} | {op} | {client} | {r[0]:,.0f} | {r[1]:,.1f} | {runs} | {ratio} |")
     print("\n".join(lines))
     return 0
 
