@@ -92,6 +92,11 @@ let package = Package(
         ),
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "ConnectAPIExamplesTests",
+            dependencies: ["ConnectAPIExamples", "ConnectAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ConnectJSONTests",
             dependencies: ["ConnectJSON", "ConnectAPI"],
             swiftSettings: swiftSettings
