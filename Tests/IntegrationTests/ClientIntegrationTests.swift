@@ -224,3 +224,39 @@ struct ClientIntegrationTests {
         return values
     }
 }
+
+extension ClientIntegrationTests {
+    @Test func pollWithTimeoutReturnsNothingAtTheEndAndTheHighWatermarkMarksIt() async throws {
+        let topic = TestEnvironment.uniqueTopic("end")
+        try await TestEnvironment.withCluster { cluster in
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 1, replicationFactor: 1)
+            ])
+            let producer = KafkaProducer(
+                configuration: KafkaProducerConfiguration(client: cluster.configuration),
+                cluster: cluster
+            )
+            for result in await producer.send(
+                contentsOf: (0..<3).map {
+                    KafkaProducerRecord(topic: topic, partition: 0, value: ByteBuffer(string: "\($0)"))
+                }
+            ) {
+                _ = try result.get()
+            }
+            await producer.close()
+            var configuration = KafkaConsumerConfiguration(client: cluster.configuration)
+            configuration.fetchMaxWaitMs = 50
+            let consumer = KafkaConsumer(configuration: configuration, cluster: cluster)
+            let partition = TopicPartition(topic, 0)
+            consumer.assign([partition])
+            try await consumer.seek(partition, to: .earliest)
+            var read = 0
+            while read < 3 { read += try await consumer.poll(timeout: .seconds(10)).count }
+            #expect(consumer.position(partition) == 3)
+            #expect(consumer.highWatermark(partition) == 3)
+            let more = try await consumer.poll(timeout: .milliseconds(300))
+            #expect(more.isEmpty)
+            await consumer.close()
+        }
+    }
+}

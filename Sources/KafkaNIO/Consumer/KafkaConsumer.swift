@@ -167,6 +167,26 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Like ``poll()``, but returns an empty array when no record arrives within `timeout`.
+    public func poll(timeout: Duration) async throws -> [KafkaConsumerRecord] {
+        try await withThrowingTaskGroup(of: [KafkaConsumerRecord]?.self) { group in
+            group.addTask { try await self.poll() }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { return [] }
+            if let records = first { return records }
+            // The timer won; poll() ends on cancellation without taking records.
+            group.cancelAll()
+            while let next = try? await group.next() {
+                if let records = next { return records }
+            }
+            return []
+        }
+    }
+
     /// Every record, in order per partition, as an `AsyncSequence`.
     public var records: KafkaConsumerRecords { KafkaConsumerRecords(consumer: self) }
 
