@@ -52,26 +52,14 @@ public final class BrokerConnection: Sendable {
     public let nodeID: Int32
     public let apiVersions: ApiVersionsTable
     let channel: any Channel
-    private let clientID: String
-    private let requestTimeout: TimeAmount
-    private let nextCorrelationID: NIOLockedValueBox<Int32>
+    private let writer: RequestWriter
 
-    private init(
-        address: KafkaBrokerAddress,
-        nodeID: Int32,
-        channel: any Channel,
-        clientID: String,
-        requestTimeout: TimeAmount,
-        apiVersions: ApiVersionsTable,
-        nextCorrelationID: NIOLockedValueBox<Int32>
-    ) {
+    private init(address: KafkaBrokerAddress, nodeID: Int32, writer: RequestWriter, apiVersions: ApiVersionsTable) {
         self.address = address
         self.nodeID = nodeID
-        self.channel = channel
-        self.clientID = clientID
-        self.requestTimeout = requestTimeout
+        self.channel = writer.channel
+        self.writer = writer
         self.apiVersions = apiVersions
-        self.nextCorrelationID = nextCorrelationID
     }
 
     /// Opens a connection and negotiates API versions.
@@ -102,24 +90,15 @@ public final class BrokerConnection: Sendable {
         } catch {
             throw KafkaError.connectionFailed("\(address): \(error)")
         }
-        let counter = NIOLockedValueBox<Int32>(0)
-        let timeout = TimeAmount.milliseconds(Int64(configuration.requestTimeoutMs))
+        let writer = RequestWriter(
+            channel: channel,
+            clientID: configuration.clientID,
+            timeout: .milliseconds(Int64(configuration.requestTimeoutMs)),
+            nextCorrelationID: NIOLockedValueBox(0)
+        )
         do {
-            let versions = try await negotiateVersions(
-                channel: channel,
-                clientID: configuration.clientID,
-                timeout: timeout,
-                counter: counter
-            )
-            return BrokerConnection(
-                address: address,
-                nodeID: nodeID,
-                channel: channel,
-                clientID: configuration.clientID,
-                requestTimeout: timeout,
-                apiVersions: versions,
-                nextCorrelationID: counter
-            )
+            let versions = try await negotiateVersions(writer)
+            return BrokerConnection(address: address, nodeID: nodeID, writer: writer, apiVersions: versions)
         } catch {
             try? await channel.close()
             throw error
@@ -128,26 +107,14 @@ public final class BrokerConnection: Sendable {
 
     /// Sends ApiVersions at the newest version we speak; a broker that does not know it answers
     /// UNSUPPORTED_VERSION with its own range (encoded at v0), and we ask again at its maximum.
-    private static func negotiateVersions(
-        channel: any Channel,
-        clientID: String,
-        timeout: TimeAmount,
-        counter: NIOLockedValueBox<Int32>
-    ) async throws -> ApiVersionsTable {
+    private static func negotiateVersions(_ writer: RequestWriter) async throws -> ApiVersionsTable {
         var version = ApiVersionsRequest.validVersions.upperBound
         for _ in 0..<2 {
             let request = ApiVersionsRequest(
                 clientSoftwareName: "swift-connect",
                 clientSoftwareVersion: "0.1.0"
             )
-            var body = try await roundTrip(
-                channel: channel,
-                request: request,
-                version: version,
-                clientID: clientID,
-                timeout: timeout,
-                counter: counter
-            )
+            var body = try await writer.write(request, version: version).get()
             // A broker that does not support our version answers UNSUPPORTED_VERSION with its own
             // range, encoded at v0 (the error code is the first field in every version).
             let errorCode = body.getInteger(at: body.readerIndex, endianness: .big, as: Int16.self)
@@ -174,67 +141,49 @@ public final class BrokerConnection: Sendable {
         throw KafkaError.unsupportedAPI(.apiVersions)
     }
 
-    /// Sends `request` at the negotiated version and decodes the response.
-    public func send<R: KafkaRequest>(_ request: R) async throws -> R.Response {
+    /// The negotiated version for `R`.
+    private func version<R: KafkaRequest>(for type: R.Type) throws -> Int16 {
         guard let version = self.apiVersions.version(for: R.self) else {
             throw KafkaError.unsupportedAPI(R.apiKey)
         }
-        return try await self.send(request, version: version)
+        return version
+    }
+
+    /// Sends `request` at the negotiated version and decodes the response.
+    public func send<R: KafkaRequest>(_ request: R) async throws -> R.Response {
+        try await self.send(request, version: try self.version(for: R.self))
     }
 
     /// Sends `request` at `version` and decodes the response.
     public func send<R: KafkaRequest>(_ request: R, version: Int16) async throws -> R.Response {
-        var body = try await Self.roundTrip(
-            channel: self.channel,
-            request: request,
-            version: version,
-            clientID: self.clientID,
-            timeout: self.requestTimeout,
-            counter: self.nextCorrelationID
-        )
-        do {
-            return try R.Response(from: &body, version: version)
-        } catch let error as KafkaProtocolError {
-            throw KafkaError.protocolViolation(error)
-        }
+        let future = try self.writer.write(request, version: version)
+        return try await PendingResponse<R.Response>(future: future, version: version).response()
     }
 
     /// Writes `request` at the negotiated version now, without waiting: requests written one after
     /// the other from one task reach the broker in that order (the idempotent producer relies on it
     /// for sequence numbers). Await the response with ``PendingResponse/response()``.
-    public func write<R: KafkaRequest>(
-        _ request: R,
-        expectsResponse: Bool = true
-    ) throws -> PendingResponse<R.Response> {
-        guard let version = self.apiVersions.version(for: R.self) else {
-            throw KafkaError.unsupportedAPI(R.apiKey)
-        }
-        let future = try Self.write(
-            channel: self.channel,
-            request: request,
-            version: version,
-            clientID: self.clientID,
-            timeout: self.requestTimeout,
-            counter: self.nextCorrelationID,
-            expectsResponse: expectsResponse
-        )
+    public func write<R: KafkaRequest>(_ request: R, expectsResponse: Bool = true) throws -> PendingResponse<R.Response>
+    {
+        let version = try self.version(for: R.self)
+        let future = try self.writer.write(request, version: version, expectsResponse: expectsResponse)
         return PendingResponse(future: future, version: version)
     }
 
-    /// Sends a request the broker does not answer (Produce with acks=0); returns once written.
-    public func sendWithoutResponse<R: KafkaRequest>(_ request: R) async throws {
-        guard let version = self.apiVersions.version(for: R.self) else {
-            throw KafkaError.unsupportedAPI(R.apiKey)
+    /// Writes a ProduceRequest with its record batches as separate segments, so that batches are
+    /// not copied into the frame. Same bytes on the wire as ``write(_:expectsResponse:)``.
+    public func writeProduce(
+        _ request: ProduceRequest,
+        expectsResponse: Bool = true
+    ) throws
+        -> PendingResponse<ProduceResponse>
+    {
+        let version = try self.version(for: ProduceRequest.self)
+        let future = try self.writer.write(ProduceRequest.self, version: version, expectsResponse: expectsResponse) {
+            frame in
+            try ProduceRequestSegments.encode(request, version: version, into: &frame)
         }
-        _ = try await Self.roundTrip(
-            channel: self.channel,
-            request: request,
-            version: version,
-            clientID: self.clientID,
-            timeout: self.requestTimeout,
-            counter: self.nextCorrelationID,
-            expectsResponse: false
-        )
+        return PendingResponse(future: future, version: version)
     }
 
     /// Whether the channel is still open.
@@ -244,47 +193,23 @@ public final class BrokerConnection: Sendable {
     public func close() async {
         try? await self.channel.close()
     }
+}
 
-    private static func roundTrip<R: KafkaRequest>(
-        channel: any Channel,
-        request: R,
-        version: Int16,
-        clientID: String,
-        timeout: TimeAmount,
-        counter: NIOLockedValueBox<Int32>,
-        expectsResponse: Bool = true
-    ) async throws -> ByteBuffer {
-        try await Self.write(
-            channel: channel,
-            request: request,
-            version: version,
-            clientID: clientID,
-            timeout: timeout,
-            counter: counter,
-            expectsResponse: expectsResponse
-        ).get()
-    }
+/// Frames requests (size, header, body) and hands them to the channel handler.
+private struct RequestWriter: Sendable {
+    let channel: any Channel
+    let clientID: String
+    let timeout: TimeAmount
+    let nextCorrelationID: NIOLockedValueBox<Int32>
 
     /// Encodes and writes a request; the future completes with the response body. Writes made one
     /// after the other from one task reach the broker in that order.
-    private static func write<R: KafkaRequest>(
-        channel: any Channel,
-        request: R,
+    func write<R: KafkaRequest>(
+        _ request: R,
         version: Int16,
-        clientID: String,
-        timeout: TimeAmount,
-        counter: NIOLockedValueBox<Int32>,
         expectsResponse: Bool = true
     ) throws -> EventLoopFuture<ByteBuffer> {
-        try Self.write(
-            R.self,
-            channel: channel,
-            version: version,
-            clientID: clientID,
-            timeout: timeout,
-            counter: counter,
-            expectsResponse: expectsResponse
-        ) { frame in
+        try self.write(R.self, version: version, expectsResponse: expectsResponse) { frame in
             try request.write(into: &frame, version: version)
             return []
         }
@@ -292,28 +217,24 @@ public final class BrokerConnection: Sendable {
 
     /// Writes a request whose body `encodeBody` appends to the frame (after the header); it may
     /// return further segments that follow the frame on the wire without being copied into it.
-    private static func write<R: KafkaRequest>(
+    func write<R: KafkaRequest>(
         _ type: R.Type,
-        channel: any Channel,
         version: Int16,
-        clientID: String,
-        timeout: TimeAmount,
-        counter: NIOLockedValueBox<Int32>,
         expectsResponse: Bool,
         encodeBody: (inout ByteBuffer) throws -> [ByteBuffer]
     ) throws -> EventLoopFuture<ByteBuffer> {
-        let correlationID = counter.withLockedValue { value -> Int32 in
+        let correlationID = self.nextCorrelationID.withLockedValue { value -> Int32 in
             value = value == Int32.max ? 0 : value + 1
             return value
         }
         let flexible = R.isFlexible(version)
-        var frame = channel.allocator.buffer(capacity: 256)
+        var frame = self.channel.allocator.buffer(capacity: 256)
         frame.writeInteger(Int32(0))
         frame.writeInteger(R.apiKey.rawValue)
         frame.writeInteger(version)
         frame.writeInteger(correlationID)
         // The client id stays a classic nullable string even in the flexible header v2.
-        frame.writeKafkaNullableString(clientID, compact: false)
+        frame.writeKafkaNullableString(self.clientID, compact: false)
         if flexible { frame.writeKafkaUnsignedVarint(0) }
         let segments: [ByteBuffer]
         do {
@@ -326,7 +247,7 @@ public final class BrokerConnection: Sendable {
             throw KafkaError.invalidArgument("a \(R.apiKey) request of \(size) bytes exceeds the protocol's limit")
         }
         frame.setInteger(Int32(size), at: frame.readerIndex)
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+        let promise = self.channel.eventLoop.makePromise(of: ByteBuffer.self)
         let outbound = OutboundKafkaRequest(
             apiKey: R.apiKey,
             correlationID: correlationID,
@@ -335,42 +256,17 @@ public final class BrokerConnection: Sendable {
             expectsResponse: expectsResponse,
             // ApiVersions responses always use header v0, so a client can read them at any version.
             hasFlexibleResponseHeader: flexible && R.apiKey != .apiVersions,
-            timeout: timeout,
+            timeout: self.timeout,
             promise: promise
         )
-        let written = channel.eventLoop.makePromise(of: Void.self)
+        let written = self.channel.eventLoop.makePromise(of: Void.self)
         // If the handler is already gone (channel closed), only the write fails: pass that on.
         // Completing a promise twice is a no-op in NIO, so the handler failing it too is harmless.
         written.futureResult.whenFailure { error in
             promise.fail(error as? KafkaError ?? KafkaError.connectionClosed("\(error)"))
         }
-        channel.writeAndFlush(outbound, promise: written)
+        self.channel.writeAndFlush(outbound, promise: written)
         return promise.futureResult
-    }
-
-    /// Writes a ProduceRequest with its record batches as separate segments, so that batches are
-    /// not copied into the frame. Same bytes on the wire as ``write(_:expectsResponse:)``.
-    public func writeProduce(
-        _ request: ProduceRequest,
-        expectsResponse: Bool = true
-    ) throws
-        -> PendingResponse<ProduceResponse>
-    {
-        guard let version = self.apiVersions.version(for: ProduceRequest.self) else {
-            throw KafkaError.unsupportedAPI(.produce)
-        }
-        let future = try Self.write(
-            ProduceRequest.self,
-            channel: self.channel,
-            version: version,
-            clientID: self.clientID,
-            timeout: self.requestTimeout,
-            counter: self.nextCorrelationID,
-            expectsResponse: expectsResponse
-        ) { frame in
-            try ProduceRequestSegments.encode(request, version: version, into: &frame)
-        }
-        return PendingResponse(future: future, version: version)
     }
 }
 
