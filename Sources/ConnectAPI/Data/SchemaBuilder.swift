@@ -86,7 +86,8 @@ public struct SchemaBuilder: Sendable {
     public init(copying schema: Schema) {
         self.kind = schema.kind
         self.optionalFlag = schema.isOptional
-        self.defaultValue = schema.defaultValue.isNull ? nil : schema.defaultValue
+        // Not `nil`: ConnectValue is ExpressibleByNilLiteral, so a bare nil here would be `.null`.
+        self.defaultValue = schema.defaultValue.isNull ? Optional<ConnectValue>.none : schema.defaultValue
         self.name = schema.name
         self.version = schema.version
         self.doc = schema.doc

@@ -186,3 +186,14 @@ import Testing
         }
     }
 }
+
+extension SchemaBuilderTests {
+    @Test func copyingARequiredSchemaWithoutDefaultBuildsAndKeepsNoDefault() throws {
+        let original = try SchemaBuilder.struct().name("Copied").field("a", .int32).build()
+        let copy = try SchemaBuilder(copying: original).build()
+        #expect(copy == original)
+        #expect(copy.defaultValue.isNull)
+        let primitive = try SchemaBuilder(copying: Schema.int64).build()
+        #expect(primitive == Schema.int64)
+    }
+}
