@@ -5,7 +5,8 @@
   bench_ck.py consume --bootstrap B --topic T --records N
       Print ONE JSON line {"records": N, "bytes": total_value_bytes, "seconds": elapsed}, the same
       shape as `swift-connect kafka perf produce|consume`. Produce: linger.ms=5, large batches,
-      acks=1, no compression, timed from the first produce() to flush() returning. Consume: assign
+      acks=1 (or --idempotent: enable.idempotence=true), no compression, timed from the first
+      produce() to flush() returning. Consume: assign
       all partitions at the beginning, consume(10000) in a loop until N records, count only.
   bench_ck.py create --bootstrap B --topic T --partitions P
   bench_ck.py delete --bootstrap B --topic T
@@ -38,21 +39,25 @@ def produce(args) -> int:
     def on_error(err, _msg):
         errors.append(str(err))
 
-    producer = Producer(
-        {
-            "bootstrap.servers": args.bootstrap,
-            "linger.ms": 5,
-            "batch.size": 4 * 1024 * 1024,
-            "message.max.bytes": 8 * 1024 * 1024,
-            "acks": 1,
-            "compression.type": "none",
-            "enable.idempotence": False,
-            "queue.buffering.max.messages": 1_000_000,
-            "queue.buffering.max.kbytes": 1024 * 1024,
-            "delivery.report.only.error": True,
-            "on_delivery": on_error,
-        }
-    )
+    config = {
+        "bootstrap.servers": args.bootstrap,
+        "linger.ms": 5,
+        "batch.size": 4 * 1024 * 1024,
+        "message.max.bytes": 8 * 1024 * 1024,
+        "compression.type": "none",
+        "queue.buffering.max.messages": 1_000_000,
+        "queue.buffering.max.kbytes": 1024 * 1024,
+        "delivery.report.only.error": True,
+        "on_delivery": on_error,
+    }
+    if args.idempotent:
+        # The ordering guarantee swift-connect gives by default: acks=all, sequence numbers.
+        config["enable.idempotence"] = True
+    else:
+        # librdkafka's fastest path: leader acks only, no idempotence, unbounded pipelining.
+        config["acks"] = 1
+        config["enable.idempotence"] = False
+    producer = Producer(config)
     value = (b"0123456789abcdef" * (args.record_size // 16 + 1))[: args.record_size]
     topic = args.topic
     produce_one = producer.produce
@@ -182,22 +187,27 @@ def report(args) -> int:
         return rates[len(rates) // 2], len(rates)
 
     lines = [
-        "| case | op | client | records/s | MB/s | runs | ours/librdkafka |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| case | op | client | records/s | MB/s | runs | ours/librdkafka | ours/librdkafka idempotent |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for case, op in keys:
         clients = by_key[(case, op)]
         base, _ = median_rate(clients.get("librdkafka"))
+        base_idempotent, _ = median_rate(clients.get("librdkafka-idempotent"))
         for client, client_rows in clients.items():
             r, runs = median_rate(client_rows)
             if r is None:
                 error = next((row.get("error") for row in client_rows if row.get("error")), "no result")
-                lines.append(f"| {case} | {op} | {client} | - | - | 0 | {error} |")
+                lines.append(f"| {case} | {op} | {client} | - | - | 0 | {error} | |")
                 continue
-            ratio = ""
-            if client != "librdkafka" and base is not None:
+            ratio = ratio_idempotent = ""
+            if client == "swift-connect" and base is not None:
                 ratio = f"{r[0] / base[0]:.2f}"
-            lines.append(f"| {case} | {op} | {client} | {r[0]:,.0f} | {r[1]:,.1f} | {runs} | {ratio} |")
+            if client == "swift-connect" and base_idempotent is not None:
+                ratio_idempotent = f"{r[0] / base_idempotent[0]:.2f}"
+            lines.append(
+                f"| {case} | {op} | {client} | {r[0]:,.0f} | {r[1]:,.1f} | {runs} | {ratio} | {ratio_idempotent} |"
+            )
     print("\n".join(lines))
     return 0
 
@@ -217,6 +227,7 @@ def main() -> int:
     p.add_argument("--records", type=int, required=True)
     p.add_argument("--record-size", type=int, required=True)
     p.add_argument("--timeout-s", type=float, default=600.0)
+    p.add_argument("--idempotent", action="store_true", help="enable.idempotence=true (acks=all)")
     p = with_topic("consume", consume, "time consuming N records from the beginning")
     p.add_argument("--records", type=int, required=True)
     p.add_argument("--timeout-s", type=float, default=600.0)
