@@ -13,8 +13,13 @@ extension ByteWriter {
     /// Appends a JSON string literal.
     @inline(__always)
     mutating func appendString(_ string: String) {
-        var string = string
-        string.withUTF8 { appendString(utf8: $0) }
+        // Borrowing the UTF-8 of native and small strings avoids the copy (and retain) that the mutating
+        // `withUTF8` needs; bridged or otherwise foreign strings take that path.
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { appendString(utf8: $0) }
+        if done == nil {
+            var string = string
+            string.withUTF8 { appendString(utf8: $0) }
+        }
     }
 
     /// Appends a JSON string literal for UTF-8 text: one pass that copies and checks together, eight

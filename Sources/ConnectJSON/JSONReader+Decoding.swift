@@ -25,11 +25,23 @@ extension JSONReader {
             if nextToken() == UInt8(ascii: "}") {
                 position &+= 1
             } else {
+                // Jackson keeps the last value of a repeated member name (in the first one's place, as
+                // ConnectMap.updateValue does). A key whose bit in a 256-bit filter of the raw key bytes
+                // is still clear cannot be a repeat, so it is appended without searching the map; only
+                // filter hits, keys with escapes and very large objects take the searching path.
+                var filter = KeyFilter()
                 repeat {
                     guard nextToken() == UInt8(ascii: "\"") else { throw unexpected("a field name") }
-                    let key = makeString(try scanString())
+                    let span = try scanString()
+                    let key = makeString(span)
                     try expect(UInt8(ascii: ":"), "':'")
-                    map.updateValue(try decodeSchemaless(), forKey: .string(key))
+                    let value = try decodeSchemaless()
+                    let isNew = filter.insert(span.hasEscapes ? nil : keyFilterBit(span))
+                    if isNew {
+                        map.appendUnique(value, forKey: .string(key))
+                    } else {
+                        map.updateValue(value, forKey: .string(key))
+                    }
                 } while try continues(closing: UInt8(ascii: "}"))
             }
             leaveContainer()
@@ -64,6 +76,69 @@ extension JSONReader {
         default:
             throw unexpected("a value")
         }
+    }
+
+    /// A 256-bit filter of the member names seen in one object (four scalar words: a SIMD vector indexed
+    /// by a variable goes through memory and was measurably slower).
+    struct KeyFilter {
+        private var word0: UInt64 = 0
+        private var word1: UInt64 = 0
+        private var word2: UInt64 = 0
+        private var word3: UInt64 = 0
+
+        /// Records a key by its ``keyFilterBit(_:)`` (`nil` for a key with escapes, whose raw bytes do not
+        /// identify it: that saturates the filter, so every later key is searched for).
+        /// - Returns: `true` if the key is certainly new.
+        @inline(__always)
+        mutating func insert(_ bit: Int?) -> Bool {
+            guard let bit else {
+                word0 = ~0
+                word1 = ~0
+                word2 = ~0
+                word3 = ~0
+                return false
+            }
+            let mask: UInt64 = 1 &<< UInt64(bit & 63)
+            let old: UInt64
+            switch bit &>> 6 {
+            case 0:
+                old = word0
+                word0 |= mask
+            case 1:
+                old = word1
+                word1 |= mask
+            case 2:
+                old = word2
+                word2 |= mask
+            default:
+                old = word3
+                word3 |= mask
+            }
+            return old & mask == 0
+        }
+    }
+
+    /// A bit (0..<256) chosen by a cheap hash of an unescaped string's raw bytes: equal keys get the same
+    /// bit, so a key whose bit was not set before is not a repeat.
+    @inline(__always)
+    private func keyFilterBit(_ span: StringSpan) -> Int {
+        let length = span.end &- span.start
+        let start = UnsafeRawPointer(base + span.start)
+        var hash = UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15
+        if length >= 8 {
+            // The first and last eight bytes (overlapping for keys shorter than 16 bytes).
+            hash ^= UInt64(littleEndian: start.loadUnaligned(as: UInt64.self))
+            hash = (hash ^ (hash &>> 29)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= UInt64(littleEndian: start.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self))
+        } else if length >= 4 {
+            let first = UInt64(UInt32(littleEndian: start.loadUnaligned(as: UInt32.self)))
+            let last = UInt64(UInt32(littleEndian: start.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self)))
+            hash ^= first | (last &<< 32)
+        } else {
+            for offset in 0..<length { hash ^= UInt64(base[span.start &+ offset]) &<< UInt64(offset &* 8) }
+        }
+        hash = (hash ^ (hash &>> 31)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: hash &>> 56)
     }
 
     /// An integer literal of at most 18 digits (exact in `Int64`) with nothing numeric after it; `nil`
@@ -387,14 +462,18 @@ extension JSONReader {
             if nextToken() == UInt8(ascii: "}") {
                 position &+= 1
             } else {
+                var filter = KeyFilter()
                 repeat {
                     guard nextToken() == UInt8(ascii: "\"") else { throw unexpected("a field name") }
-                    let key = makeString(try scanString())
+                    let span = try scanString()
+                    let key = makeString(span)
                     try expect(UInt8(ascii: ":"), "':'")
-                    map.updateValue(
-                        try decode(valuePlan, replaceNullWithDefault: replaceNullWithDefault),
-                        forKey: .string(key)
-                    )
+                    let value = try decode(valuePlan, replaceNullWithDefault: replaceNullWithDefault)
+                    if filter.insert(span.hasEscapes ? nil : keyFilterBit(span)) {
+                        map.appendUnique(value, forKey: .string(key))
+                    } else {
+                        map.updateValue(value, forKey: .string(key))
+                    }
                 } while try continues(closing: UInt8(ascii: "}"))
             }
             leaveContainer()

@@ -232,17 +232,15 @@ struct JSONValueEncoder {
             // rewound and the map written as an array of [key, value] pairs instead (as Kafka does).
             let start = writer.count
             writer.append(UInt8(ascii: "{"))
-            var allStringKeys = true
-            for index in map.indices {
-                let entry = map[index]
-                guard case .string(let key) = entry.key else {
-                    allStringKeys = false
-                    break
+            let allStringKeys = try map.withEntries { entries throws(JSONFailure) -> Bool in
+                for index in entries.indices {
+                    guard case .string(let key) = entries[index].key else { return false }
+                    if index > 0 { writer.append(UInt8(ascii: ",")) }
+                    writer.appendString(key)
+                    writer.append(UInt8(ascii: ":"))
+                    try encodeSchemaless(entries[index].value, into: &writer, depth: depth + 1)
                 }
-                if index > 0 { writer.append(UInt8(ascii: ",")) }
-                writer.appendString(key)
-                writer.append(UInt8(ascii: ":"))
-                try encodeSchemaless(entry.value, into: &writer, depth: depth + 1)
+                return true
             }
             if allStringKeys {
                 writer.append(UInt8(ascii: "}"))

@@ -18,20 +18,38 @@ public struct ConnectMap: Sendable, RandomAccessCollection, ExpressibleByDiction
     /// An entry of the map.
     public typealias Element = (key: ConnectValue, value: ConnectValue)
 
-    private var storage: [Element]
+    /// A stored entry. A struct rather than the ``Element`` tuple: arrays of tuples are copied and
+    /// destroyed through the runtime's generic tuple witnesses, arrays of structs through compiled ones.
+    @usableFromInline
+    package struct Entry: Sendable {
+        @usableFromInline package var key: ConnectValue
+        @usableFromInline package var value: ConnectValue
+
+        @inlinable
+        package init(key: ConnectValue, value: ConnectValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    // Internal but inlinable: iteration and positional access are inlined into other modules (the JSON
+    // converter's encoder and decoder), which avoids a call and an entry copy per element.
+    @usableFromInline internal var storage: [Entry]
     /// Positions by key, present once the map is larger than ``indexThreshold``.
-    private var positions: [ConnectValue: Int]?
+    @usableFromInline internal var positions: [ConnectValue: Int]?
 
     /// Maps up to this size are searched linearly (cheaper than hashing for typical record-sized maps).
-    private static let indexThreshold = 32
+    @usableFromInline internal static var indexThreshold: Int { 32 }
 
     /// Creates an empty map.
+    @inlinable
     public init() {
         storage = []
         positions = nil
     }
 
     /// Creates an empty map with room for `minimumCapacity` entries.
+    @inlinable
     public init(minimumCapacity: Int) {
         storage = []
         storage.reserveCapacity(minimumCapacity)
@@ -59,11 +77,27 @@ public struct ConnectMap: Sendable, RandomAccessCollection, ExpressibleByDiction
     // MARK: Collection
 
     /// The position of the first entry.
-    public var startIndex: Int { 0 }
+    @inlinable public var startIndex: Int { 0 }
     /// The position past the last entry.
-    public var endIndex: Int { storage.count }
+    @inlinable public var endIndex: Int { storage.count }
+    /// The number of entries.
+    @inlinable public var count: Int { storage.count }
+    /// Whether the map has no entries.
+    @inlinable public var isEmpty: Bool { storage.isEmpty }
     /// The entry at a position (insertion order).
-    public subscript(position: Int) -> Element { storage[position] }
+    @inlinable public subscript(position: Int) -> Element {
+        let entry = storage[position]
+        return (entry.key, entry.value)
+    }
+
+    /// Calls `body` with the entries in insertion order, without copying them out one by one (for
+    /// encoders that walk every entry).
+    @inlinable
+    package func withEntries<Result, Failure: Error>(
+        _ body: (UnsafeBufferPointer<Entry>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try storage.withUnsafeBufferPointer(body)
+    }
 
     /// The keys in insertion order.
     public var keys: [ConnectValue] { storage.map(\.key) }
@@ -110,13 +144,32 @@ public struct ConnectMap: Sendable, RandomAccessCollection, ExpressibleByDiction
             storage[position].value = value
             return old
         }
-        storage.append((key, value))
+        storage.append(Entry(key: key, value: value))
+        if positions != nil || storage.count > Self.indexThreshold { indexLastEntry() }
+        return nil
+    }
+
+    /// Appends an entry whose key the caller knows is not in the map yet, skipping the search for it
+    /// (for decoders that have already checked their keys are distinct).
+    ///
+    /// - Precondition: `key` is not in the map (checked in debug builds only); appending a key that is
+    ///   already present would leave the map with a duplicate key.
+    @inlinable
+    package mutating func appendUnique(_ value: ConnectValue, forKey key: ConnectValue) {
+        assert(index(forKey: key) == nil, "appendUnique(_:forKey:) with a key that is already in the map")
+        storage.append(Entry(key: key, value: value))
+        if positions != nil || storage.count > Self.indexThreshold { indexLastEntry() }
+    }
+
+    /// Adds the last entry to the hash index, building the index when the map has just outgrown
+    /// ``indexThreshold``.
+    @usableFromInline
+    internal mutating func indexLastEntry() {
         if positions != nil {
-            positions![key] = storage.count - 1
+            positions![storage[storage.count - 1].key] = storage.count - 1
         } else if storage.count > Self.indexThreshold {
             rebuildPositions()
         }
-        return nil
     }
 
     /// Removes the entry for `key`, keeping the order of the others.

@@ -7,11 +7,13 @@ enum JavaFormat {
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
         let magnitude = value.magnitude
-        return format(
-            swiftDescription: magnitude.description,
-            negative: value < 0,
-            plain: magnitude >= 1e-3 && magnitude < 1e7
-        )
+        var text = magnitude.description
+        if magnitude.isSubnormal {
+            // value = n × 2^-1074 = n × 4.9406564584124654… × 10^-324.
+            let scaled = Double(magnitude.significandBitPattern) * 4.940_656_458_412_465_4
+            text = twoDigitSubnormal(text, scaled: scaled, exponent: -324) { Double($0) == magnitude }
+        }
+        return format(swiftDescription: text, negative: value < 0, plain: magnitude >= 1e-3 && magnitude < 1e7)
     }
 
     /// Java's `Float.toString(value)`.
@@ -20,11 +22,53 @@ enum JavaFormat {
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
         let magnitude = value.magnitude
-        return format(
-            swiftDescription: magnitude.description,
-            negative: value < 0,
-            plain: magnitude >= 1e-3 && magnitude < 1e7
-        )
+        var text = magnitude.description
+        if magnitude.isSubnormal {
+            // Exact as a Double; the scale by 10^45 rounds, far below the precision needed here.
+            let scaled = Double(magnitude) * 1e45
+            text = twoDigitSubnormal(text, scaled: scaled, exponent: -45) { Float($0) == magnitude }
+        }
+        return format(swiftDescription: text, negative: value < 0, plain: magnitude >= 1e-3 && magnitude < 1e7)
+    }
+
+    /// JDK 19+ `toString` picks the shortest decimal that rounds to the value, except that when that
+    /// decimal has a single digit it picks the decimal *closest* to the value among those of one or two
+    /// digits (JDK-4511638): `Double.MIN_VALUE` is `4.9E-324`, not `5.0E-324`, and `2 × MIN_VALUE` is
+    /// `9.9E-324`, not `1.0E-323`. Only subnormals with small significands are affected (for normal
+    /// numbers a one-digit decimal that rounds to the value is also the closest two-digit one).
+    ///
+    /// - Parameters:
+    ///   - shortest: Swift's shortest representation of the (positive, subnormal) value.
+    ///   - scaled: The value × 10^-`exponent`, to about 16 significant digits.
+    ///   - roundTrips: Whether a decimal string parses back to the value.
+    /// - Returns: `shortest`, or the closest two-digit decimal (`4.9e-324`) when `shortest` has one digit.
+    private static func twoDigitSubnormal(
+        _ shortest: String,
+        scaled: Double,
+        exponent: Int,
+        roundTrips: (String) -> Bool
+    ) -> String {
+        let mantissa = shortest.prefix { $0 != "e" && $0 != "E" }
+        guard mantissa.filter({ $0.isNumber && $0 != "0" }).count == 1 else { return shortest }
+        var normalized = scaled
+        var decimalExponent = exponent
+        while normalized >= 10 {
+            normalized /= 10
+            decimalExponent += 1
+        }
+        while normalized < 1 {
+            normalized *= 10
+            decimalExponent -= 1
+        }
+        // Round to two significant digits. The exact value of a subnormal has hundreds of digits, so it is
+        // never (nearly) halfway between two-digit decimals: the approximation rounds the same way.
+        var twoDigits = Int((normalized * 10).rounded())
+        if twoDigits == 100 {
+            twoDigits = 10
+            decimalExponent += 1
+        }
+        let candidate = "\(twoDigits / 10).\(twoDigits % 10)e\(decimalExponent)"
+        return roundTrips(candidate) ? candidate : shortest
     }
 
     /// Reformats Swift's shortest representation of a positive finite number (`12.5`, `1e-05`,
