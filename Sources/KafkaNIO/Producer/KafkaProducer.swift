@@ -114,9 +114,8 @@ public final class KafkaProducer: Sendable {
         let wallClock = currentTimeMillis()
         let maxRequestSize = self.configuration.maxRequestSize
         var immediateFailures: [(Int, KafkaError)] = []
-        let (closedBatch, isClosing) = self.state.withLockedValue { state -> (Bool, Bool) in
-            if state.isClosing || state.isClosed { return (false, true) }
-            var closedBatch = false
+        let isClosing = self.state.withLockedValue { state -> Bool in
+            if state.isClosing || state.isClosed { return true }
             for (index, record) in records.enumerated() {
                 if let error = failedTopics[record.topic] {
                     immediateFailures.append((index, error))
@@ -146,7 +145,7 @@ public final class KafkaProducer: Sendable {
                     continue
                 }
                 let partition = state.accumulator.partition(for: record, partitionCount: count)
-                let closed = state.accumulator.append(
+                state.accumulator.append(
                     record,
                     to: TopicPartition(record.topic, partition),
                     timestamp: record.timestamp ?? wallClock,
@@ -154,9 +153,8 @@ public final class KafkaProducer: Sendable {
                     index: index,
                     now: now
                 )
-                closedBatch = closedBatch || closed
             }
-            return (closedBatch, false)
+            return false
         }
         if isClosing {
             group.complete(records.indices) { _, _ in .failure(.shutDown) }
@@ -166,7 +164,6 @@ public final class KafkaProducer: Sendable {
             group.complete(CollectionOfOne(index)) { _, _ in .failure(error) }
         }
         // Wake the sender even when no batch is full yet: it must learn the new batch's linger deadline.
-        _ = closedBatch
         self.wakeup.signal()
     }
 

@@ -157,6 +157,7 @@ struct RecordAccumulator: Sendable {
     }
 
     /// Appends a record; returns true when this closed a batch (the sender has work).
+    @discardableResult
     mutating func append(
         _ record: KafkaProducerRecord,
         to topicPartition: TopicPartition,
