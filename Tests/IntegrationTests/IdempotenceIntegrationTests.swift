@@ -88,7 +88,7 @@ enum FaultyBroker {
                 "--advertised-listener-url", "tcp://127.0.0.1:\(proxyPort)",
             ]
         )
-        defer { broker.terminate() }
+        defer { stop(broker) }
         let proxy = try launch(
             TestEnvironment.python,
             [
@@ -96,10 +96,18 @@ enum FaultyBroker {
                 "--listen", "\(proxyPort)", "--upstream", "127.0.0.1:\(brokerPort)", "--drop-produce-response", "1",
             ]
         )
-        defer { proxy.terminate() }
+        defer { stop(proxy) }
         try await waitUntilAnswering(port: brokerPort)
         try await waitUntilAnswering(port: proxyPort)
         try await body("127.0.0.1:\(proxyPort)")
+    }
+
+    /// Kills a helper process and reaps it. SIGKILL, because a child of the test runner may start
+    /// with SIGTERM blocked (it inherits the signal mask), and `terminate()` then does nothing.
+    private static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     private static func launch(_ executable: String, _ arguments: [String]) throws -> Process {
