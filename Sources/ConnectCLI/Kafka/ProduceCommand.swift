@@ -66,7 +66,7 @@ struct ProduceCommand: AsyncParsableCommand {
             while let line = readLine(strippingNewline: true) {
                 var key: ByteBuffer?
                 var value = Substring(line)
-                if let keySeparator, let range = line.range(of: keySeparator) {
+                if let keySeparator, let range = line.firstRange(of: keySeparator) {
                     key = ByteBuffer(string: String(line[..<range.lowerBound]))
                     value = line[range.upperBound...]
                 }
@@ -86,20 +86,5 @@ struct ProduceCommand: AsyncParsableCommand {
             return failures
         }
         if failures > 0 { throw ExitCode(1) }
-    }
-}
-
-extension StringProtocol {
-    /// The first range of `needle` in this string, by characters.
-    fileprivate func range(of needle: String) -> Range<Index>? {
-        guard !needle.isEmpty else { return nil }
-        var start = self.startIndex
-        while start != self.endIndex {
-            if self[start...].hasPrefix(needle) {
-                return start..<self.index(start, offsetBy: needle.count)
-            }
-            start = self.index(after: start)
-        }
-        return nil
     }
 }

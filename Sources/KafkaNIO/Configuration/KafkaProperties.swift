@@ -53,7 +53,8 @@ struct KafkaProperties {
     }
 }
 
-extension String {
+extension StringProtocol {
+    /// The text without leading and trailing whitespace.
     func trimmingSpaces() -> String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }

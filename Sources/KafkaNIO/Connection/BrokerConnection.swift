@@ -16,7 +16,7 @@ public struct KafkaBrokerAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `host:port` (`[v6addr]:port` for IPv6).
     public init?(_ string: Substring) {
-        let trimmed = string.trimmingCharacters(in: .whitespaces)
+        let trimmed = string.trimmingSpaces()
         guard let colon = trimmed.lastIndex(of: ":"),
             let port = Int(trimmed[trimmed.index(after: colon)...]), (1...65535).contains(port)
         else { return nil }
@@ -27,19 +27,6 @@ public struct KafkaBrokerAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingCharacters(in set: Set<Character>) -> Substring {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
-        return slice
-    }
-}
-
-extension Set where Element == Character {
-    fileprivate static let whitespaces: Set<Character> = [" ", "\t", "\n", "\r"]
 }
 
 /// One TCP connection to one broker, with ApiVersions negotiated.
