@@ -67,11 +67,7 @@ public actor KafkaCluster {
         }
         self.bootstrapConnecting = task
         defer { self.bootstrapConnecting = nil }
-        let connection = try await task.value
-        if self.isShutDown {
-            await connection.close()
-            throw KafkaError.shutDown
-        }
+        let connection = try await self.connectionUnlessShutDown(task)
         self.bootstrapConnection = connection
         return connection
     }
@@ -101,12 +97,18 @@ public actor KafkaCluster {
         }
         self.connecting[nodeID] = task
         defer { self.connecting[nodeID] = nil }
+        let connection = try await self.connectionUnlessShutDown(task)
+        self.connections[nodeID] = connection
+        return connection
+    }
+
+    /// Awaits a connection attempt; one that completes after shutdown is closed at once.
+    private func connectionUnlessShutDown(_ task: Task<BrokerConnection, any Error>) async throws -> BrokerConnection {
         let connection = try await task.value
         if self.isShutDown {
             await connection.close()
             throw KafkaError.shutDown
         }
-        self.connections[nodeID] = connection
         return connection
     }
 
