@@ -21,6 +21,7 @@ public actor KafkaCluster {
     private var cachedMetadata = ClusterMetadata()
     private var metadataFetchedAt: ContinuousClock.Instant?
     private var staleTopics: Set<String> = []
+    private var coordinators: [CoordinatorKey: Int32] = [:]
     private var isShutDown = false
 
     public init(
@@ -219,6 +220,84 @@ public actor KafkaCluster {
         return try await self.connection(to: leader.nodeID)
     }
 
+    // MARK: Coordinators
+
+    /// The kind of coordinator FindCoordinator looks up (its `key_type`).
+    public enum CoordinatorType: Int8, Sendable {
+        case group = 0
+        case transaction = 1
+    }
+
+    /// The connection to the coordinator of consumer group or transactional id `key`.
+    ///
+    /// Retries COORDINATOR_NOT_AVAILABLE and similar transient answers (a new group's coordinator
+    /// may need a moment to load) until `request.timeout.ms` passes; callers that get
+    /// NOT_COORDINATOR later should call ``coordinatorMoved(key:type:)`` and ask again.
+    public func coordinator(for key: String, type: CoordinatorType) async throws -> BrokerConnection {
+        let cacheKey = CoordinatorKey(key: key, type: type)
+        if let nodeID = self.coordinators[cacheKey], let open = self.connections[nodeID], open.isActive {
+            return open
+        }
+        let deadline = ContinuousClock.now + .milliseconds(self.configuration.requestTimeoutMs)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try await self.anyConnection()
+            do {
+                let node = try await Self.findCoordinator(key: key, type: type, on: connection)
+                // Record the coordinator's address so that connection(to:) can reach it even if the
+                // metadata has not listed it yet.
+                if self.cachedMetadata.brokers[node.nodeID] == nil {
+                    self.cachedMetadata.brokers[node.nodeID] = node
+                }
+                self.coordinators[cacheKey] = node.nodeID
+                return try await self.connection(to: node.nodeID)
+            } catch let error as KafkaError where error.isRetriable {
+                if case .connectionClosed = error { await self.connectionFailed(connection) }
+                if case .connectionFailed = error { await self.connectionFailed(connection) }
+                if ContinuousClock.now >= deadline { throw error }
+            }
+            try await Task.sleep(for: self.configuration.retryBackoff(attempt: attempt))
+        }
+    }
+
+    /// Forgets the cached coordinator of `key` (after NOT_COORDINATOR or a failed connection).
+    public func coordinatorMoved(key: String, type: CoordinatorType) {
+        self.coordinators[CoordinatorKey(key: key, type: type)] = nil
+    }
+
+    private static func findCoordinator(
+        key: String,
+        type: CoordinatorType,
+        on connection: BrokerConnection
+    ) async throws -> ClusterMetadata.Broker {
+        guard let version = connection.apiVersions.version(for: FindCoordinatorRequest.self) else {
+            throw KafkaError.unsupportedAPI(.findCoordinator)
+        }
+        // v4 replaced the single key with a batch of keys.
+        let request =
+            version >= 4
+            ? FindCoordinatorRequest(key: "", keyType: type.rawValue, coordinatorKeys: [key])
+            : FindCoordinatorRequest(key: key, keyType: type.rawValue, coordinatorKeys: [])
+        let response = try await connection.send(request, version: version)
+        if version >= 4 {
+            guard let entry = response.coordinators.first(where: { $0.key == key }) ?? response.coordinators.first
+            else { throw KafkaError.broker(.coordinatorNotAvailable, message: "no coordinator for \(key)") }
+            try KafkaError.check(entry.errorCode, message: entry.errorMessage)
+            return ClusterMetadata.Broker(
+                nodeID: entry.nodeId,
+                address: KafkaBrokerAddress(host: entry.host, port: Int(entry.port)),
+                rack: nil
+            )
+        }
+        try KafkaError.check(response.errorCode, message: response.errorMessage)
+        return ClusterMetadata.Broker(
+            nodeID: response.nodeId,
+            address: KafkaBrokerAddress(host: response.host, port: Int(response.port)),
+            rack: nil
+        )
+    }
+
     /// Closes every connection; later calls fail with ``KafkaError/shutDown``.
     public func shutdown() async {
         self.isShutDown = true
@@ -227,4 +306,9 @@ public actor KafkaCluster {
         self.bootstrapConnection = nil
         for connection in all { await connection.close() }
     }
+}
+
+private struct CoordinatorKey: Hashable {
+    var key: String
+    var type: KafkaCluster.CoordinatorType
 }
