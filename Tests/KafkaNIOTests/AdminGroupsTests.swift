@@ -60,18 +60,16 @@ import Testing
     func listGroupsReportsStateFromVersion4(maxVersion: Int16) async throws {
         var versions = FakeKafkaBroker.defaultApiVersions
         versions[ApiKey.listGroups.rawValue] = 0...maxVersion
-        let groups = try await Self.withAdmin(
-            apiVersions: versions,
-            { request in
-                guard request.api == .listGroups else { return .standard }
-                return .response(
-                    ListGroupsResponse(groups: [
-                        .init(groupId: "b", protocolType: "consumer", groupState: "Stable"),
-                        .init(groupId: "a", protocolType: "", groupState: "Empty"),
-                    ])
-                )
-            }
-        ) { admin, _ in try await admin.listGroups() }
+        let reply: FakeKafkaBroker.Script = { request in
+            guard request.api == .listGroups else { return .standard }
+            return .response(
+                ListGroupsResponse(groups: [
+                    .init(groupId: "b", protocolType: "consumer", groupState: "Stable"),
+                    .init(groupId: "a", protocolType: "", groupState: "Empty"),
+                ])
+            )
+        }
+        let groups = try await Self.withAdmin(apiVersions: versions, reply) { admin, _ in try await admin.listGroups() }
         #expect(groups.map(\.groupID) == ["a", "b"])
         #expect(groups.map(\.protocolType) == ["", "consumer"])
         #expect(groups.map(\.state) == (maxVersion >= 4 ? ["Empty", "Stable"] : [nil, nil]))
@@ -100,7 +98,7 @@ import Testing
                 memberAssignment: try Self.embedded(newerAssignment, version: 3, encodedAs: 7)
             ),
         ]
-        let descriptions = try await Self.withAdmin({ request in
+        let reply: FakeKafkaBroker.Script = { request in
             guard request.api == .describeGroups else { return .standard }
             return .response(
                 DescribeGroupsResponse(groups: [
@@ -113,7 +111,8 @@ import Testing
                     )
                 ])
             )
-        }) { admin, _ in try await admin.describeGroups(["g"]) }
+        }
+        let descriptions = try await Self.withAdmin(reply) { admin, _ in try await admin.describeGroups(["g"]) }
         let group = try #require(descriptions.first)
         #expect(group.state == "Stable")
         #expect(group.protocolName == "range")
@@ -126,7 +125,7 @@ import Testing
     }
 
     @Test func describeGroupsLeavesOtherProtocolsUndecoded() async throws {
-        let descriptions = try await Self.withAdmin({ request in
+        let reply: FakeKafkaBroker.Script = { request in
             guard request.api == .describeGroups else { return .standard }
             return .response(
                 DescribeGroupsResponse(groups: [
@@ -139,19 +138,21 @@ import Testing
                     )
                 ])
             )
-        }) { admin, _ in try await admin.describeGroups(["g"]) }
+        }
+        let descriptions = try await Self.withAdmin(reply) { admin, _ in try await admin.describeGroups(["g"]) }
         #expect(descriptions.first?.members.first?.assignedPartitions == nil)
         #expect(descriptions.first?.members.first?.metadata == ByteBuffer(string: "opaque"))
     }
 
     @Test func describeGroupsFindsTheCoordinatorAgainAfterNotCoordinator() async throws {
-        let descriptions = try await Self.withAdmin({ request in
+        let reply: FakeKafkaBroker.Script = { request in
             guard request.api == .describeGroups else { return .standard }
             let code = request.index == 0 ? KafkaErrorCode.notCoordinator.rawValue : 0
             return .response(
                 DescribeGroupsResponse(groups: [.init(errorCode: code, groupId: "g", groupState: "Empty")])
             )
-        }) { admin, broker in
+        }
+        let descriptions = try await Self.withAdmin(reply) { admin, broker in
             let result = try await admin.describeGroups(["g"])
             #expect(broker.requests(.findCoordinator).count == 2)
             return result
@@ -165,52 +166,50 @@ import Testing
     func committedOffsetsOfAllPartitions(maxVersion: Int16) async throws {
         var versions = FakeKafkaBroker.defaultApiVersions
         versions[ApiKey.offsetFetch.rawValue] = 0...maxVersion
-        let offsets = try await Self.withAdmin(
-            apiVersions: versions,
-            { request in
-                guard request.api == .offsetFetch, let fetch = try? request.decode(OffsetFetchRequest.self) else {
-                    return .standard
+        let reply: FakeKafkaBroker.Script = { request in
+            guard request.api == .offsetFetch, let fetch = try? request.decode(OffsetFetchRequest.self) else {
+                return .standard
+            }
+            if request.version >= 8 {
+                guard fetch.groups.count == 1, fetch.groups[0].groupId == "g", fetch.groups[0].topics == nil else {
+                    return .close
                 }
-                if request.version >= 8 {
-                    guard fetch.groups.count == 1, fetch.groups[0].groupId == "g", fetch.groups[0].topics == nil else {
-                        return .close
-                    }
-                    return .response(
-                        OffsetFetchResponse(groups: [
-                            .init(
-                                groupId: "g",
-                                topics: [
-                                    .init(
-                                        name: "t",
-                                        partitions: [
-                                            .init(
-                                                partitionIndex: 0,
-                                                committedOffset: 42,
-                                                committedLeaderEpoch: 3,
-                                                metadata: "m"
-                                            ),
-                                            .init(partitionIndex: 1, committedOffset: -1),
-                                        ]
-                                    )
-                                ]
-                            )
-                        ])
-                    )
-                }
-                guard fetch.groupId == "g", fetch.topics == nil else { return .close }
                 return .response(
-                    OffsetFetchResponse(topics: [
+                    OffsetFetchResponse(groups: [
                         .init(
-                            name: "t",
-                            partitions: [
-                                .init(partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: 3, metadata: "m"),
-                                .init(partitionIndex: 1, committedOffset: -1),
+                            groupId: "g",
+                            topics: [
+                                .init(
+                                    name: "t",
+                                    partitions: [
+                                        .init(
+                                            partitionIndex: 0,
+                                            committedOffset: 42,
+                                            committedLeaderEpoch: 3,
+                                            metadata: "m"
+                                        ),
+                                        .init(partitionIndex: 1, committedOffset: -1),
+                                    ]
+                                )
                             ]
                         )
                     ])
                 )
             }
-        ) { admin, broker in
+            guard fetch.groupId == "g", fetch.topics == nil else { return .close }
+            return .response(
+                OffsetFetchResponse(topics: [
+                    .init(
+                        name: "t",
+                        partitions: [
+                            .init(partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: 3, metadata: "m"),
+                            .init(partitionIndex: 1, committedOffset: -1),
+                        ]
+                    )
+                ])
+            )
+        }
+        let offsets = try await Self.withAdmin(apiVersions: versions, reply) { admin, broker in
             let offsets = try await admin.listCommittedOffsets(group: "g")
             #expect(broker.requests(.offsetFetch).map(\.version) == [maxVersion])
             return offsets
