@@ -8,7 +8,8 @@ struct KafkaCommand: AsyncParsableCommand {
         commandName: "kafka",
         abstract: "Talk to Kafka with SwiftConnect's own client (like kcat).",
         subcommands: [
-            TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, ClusterCommand.self, PerfCommand.self,
+            TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupsCommand.self, ClusterCommand.self,
+            PerfCommand.self,
         ]
     )
 }

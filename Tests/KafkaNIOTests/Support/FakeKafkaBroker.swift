@@ -170,6 +170,7 @@ final class FakeKafkaBroker: Sendable {
             ApiVersionsRequest.self, MetadataRequest.self, ProduceRequest.self, FetchRequest.self,
             ListOffsetsRequest.self, CreateTopicsRequest.self, DeleteTopicsRequest.self,
             DescribeConfigsRequest.self, DescribeClusterRequest.self, InitProducerIdRequest.self,
+            FindCoordinatorRequest.self, ListGroupsRequest.self, DescribeGroupsRequest.self, OffsetFetchRequest.self,
         ]
     }
 
