@@ -61,6 +61,9 @@ public final class BrokerConnection: Sendable {
         let maximumFrameSize = configuration.maximumResponseSize
         let sasl = try Self.saslSettings(configuration)
         let tls = try Self.tlsHandlerFactory(configuration, address: address)
+        let handshakeTimeout = TimeAmount.milliseconds(Int64(configuration.requestTimeoutMs))
+        let tlsHandshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
+        let tlsFailure = NIOLockedValueBox<KafkaError?>(nil)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: eventLoopGroup)
@@ -69,9 +72,17 @@ public final class BrokerConnection: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let tls {
+                            let handshake = channel.eventLoop.makePromise(of: Void.self)
+                            tlsHandshake.withLockedValue { $0 = handshake.futureResult }
                             try channel.pipeline.syncOperations.addHandler(try tls())
                             try channel.pipeline.syncOperations.addHandler(
-                                TLSErrorTranslator(broker: address.description, host: address.host)
+                                TLSErrorTranslator(
+                                    broker: address.description,
+                                    host: address.host,
+                                    timeout: handshakeTimeout,
+                                    handshake: handshake,
+                                    failure: tlsFailure
+                                )
                             )
                         }
                         try channel.pipeline.syncOperations.addHandler(
@@ -94,6 +105,8 @@ public final class BrokerConnection: Sendable {
             nextCorrelationID: NIOLockedValueBox(0)
         )
         do {
+            // Nothing is sent before the handshake is done, so that its failure is what is reported.
+            if let handshake = tlsHandshake.withLockedValue({ $0 }) { try await handshake.get() }
             let versions = try await negotiateVersions(writer)
             if let sasl {
                 try await Self.authenticate(writer, versions: versions, settings: sasl, broker: address)
@@ -101,7 +114,8 @@ public final class BrokerConnection: Sendable {
             return BrokerConnection(address: address, nodeID: nodeID, writer: writer, apiVersions: versions)
         } catch {
             try? await channel.close()
-            throw error
+            // A TLS failure closes the channel, and a request may fail with only "closed" first.
+            throw tlsFailure.withLockedValue { $0 } ?? error
         }
     }
 
