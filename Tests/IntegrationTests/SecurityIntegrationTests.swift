@@ -123,7 +123,9 @@ struct SecurityIntegrationTests {
                     "ssl.key.location": Certificates.path("client.key"),
                 ]
             )
-            #expect(records.map { $0.valueBytes.map { String(decoding: $0, as: UTF8.self) } } == (0..<20).map { "r\($0)" })
+            #expect(
+                records.map { $0.valueBytes.map { String(decoding: $0, as: UTF8.self) } } == (0..<20).map { "r\($0)" }
+            )
         }
     }
 
@@ -173,7 +175,10 @@ struct SecurityIntegrationTests {
     // MARK: Helpers
 
     /// Creates a topic, produces 20 records and reads them back, all through the proxy.
-    static func roundTrip(_ properties: [String: String], topic: String = TestEnvironment.uniqueTopic("secure"))
+    static func roundTrip(
+        _ properties: [String: String],
+        topic: String = TestEnvironment.uniqueTopic("secure")
+    )
         async throws
     {
         var configuration = try KafkaClientConfiguration(properties: properties)
@@ -183,7 +188,10 @@ struct SecurityIntegrationTests {
             try await KafkaAdminClient(cluster: cluster).createTopics([
                 .init(name: topic, partitions: 1, replicationFactor: 1)
             ])
-            let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: configuration), cluster: cluster)
+            let producer = KafkaProducer(
+                configuration: KafkaProducerConfiguration(client: configuration),
+                cluster: cluster
+            )
             let results = await producer.send(
                 contentsOf: (0..<20).map {
                     KafkaProducerRecord(topic: topic, partition: 0, value: ByteBuffer(string: "r\($0)"))
@@ -297,7 +305,9 @@ enum Certificates {
     static let directory: String = {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftconnect-certs-\(UUID())")
         let process = Process()
-        process.executableURL = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/interop/gen-test-certs.sh")
+        process.executableURL = TestEnvironment.repositoryRoot.appendingPathComponent(
+            "scripts/interop/gen-test-certs.sh"
+        )
         process.arguments = [output.path]
         do {
             try process.run()

@@ -112,7 +112,9 @@ enum TestCertificates {
     }
 
     @Test func anEncryptedKeyNeedsItsPassword() throws {
-        let keystore = ["security.protocol": "SSL", "ssl.keystore.location": TestCertificates.path("client-keystore-encrypted.pem")]
+        let keystore = [
+            "security.protocol": "SSL", "ssl.keystore.location": TestCertificates.path("client-keystore-encrypted.pem"),
+        ]
         let tls = try Self.configuration(keystore.merging(["ssl.key.password": "keypass"]) { $1 }).tls
         #expect(tls.privateKey != nil)
 
@@ -154,7 +156,10 @@ enum TestCertificates {
                 ], "ssl.truststore.certificates", "not both"
             ),
             (["ssl.keystore.location": TestCertificates.path("client.pem")], "ssl.keystore.location", "private key"),
-            (["ssl.keystore.key": try TestCertificates.contents("client.key")], "ssl.keystore.certificate.chain", "together"),
+            (
+                ["ssl.keystore.key": try TestCertificates.contents("client.key")], "ssl.keystore.certificate.chain",
+                "together"
+            ),
             (["ssl.truststore.password": "x"], "ssl.truststore.password", "PEM"),
             (["ssl.keystore.password": "x"], "ssl.keystore.password", "ssl.key.password"),
             (["ssl.endpoint.identification.algorithm": "ldaps"], "ssl.endpoint.identification.algorithm", "https"),
@@ -179,7 +184,9 @@ enum TestCertificates {
         let capped = try Self.configuration(["security.protocol": "SSL", "ssl.protocol": "TLSv1.2"])
         #expect(capped.tls.minimumTLSVersion == .tlsv12)
         #expect(capped.tls.maximumTLSVersion == .tlsv12)
-        let any = try Self.configuration(["security.protocol": "SSL", "ssl.protocol": "TLS", "ssl.enabled.protocols": "tlsv1.2"])
+        let any = try Self.configuration([
+            "security.protocol": "SSL", "ssl.protocol": "TLS", "ssl.enabled.protocols": "tlsv1.2",
+        ])
         #expect(any.tls.maximumTLSVersion == .tlsv12)
     }
 
@@ -212,11 +219,15 @@ enum TestCertificates {
             (
                 [
                     "sasl.mechanism": "PLAIN",
-                    "sasl.jaas.config": #"com.sun.security.auth.module.Krb5LoginModule required password="Sup3r$ecret";"#,
+                    "sasl.jaas.config":
+                        #"com.sun.security.auth.module.Krb5LoginModule required password="Sup3r$ecret";"#,
                 ], "sasl.jaas.config", "not supported"
             ),
             (
-                ["sasl.mechanism": "PLAIN", "sasl.jaas.config": #"x.PlainLoginModule required password="Sup3r$ecret";"#],
+                [
+                    "sasl.mechanism": "PLAIN",
+                    "sasl.jaas.config": #"x.PlainLoginModule required password="Sup3r$ecret";"#,
+                ],
                 "sasl.jaas.config", "no username"
             ),
             (
@@ -224,11 +235,17 @@ enum TestCertificates {
                 "sasl.jaas.config", "no password"
             ),
             (
-                ["sasl.mechanism": "PLAIN", "sasl.jaas.config": #"x.PlainLoginModule required password="Sup3r$ecret""#],
+                [
+                    "sasl.mechanism": "PLAIN",
+                    "sasl.jaas.config": #"x.PlainLoginModule required password="Sup3r$ecret""#,
+                ],
                 "sasl.jaas.config", "missing ';'"
             ),
             (
-                ["sasl.mechanism": "PLAIN", "sasl.jaas.config": #"x.PlainLoginModule required password="Sup3r$ecret;"#],
+                [
+                    "sasl.mechanism": "PLAIN",
+                    "sasl.jaas.config": #"x.PlainLoginModule required password="Sup3r$ecret;"#,
+                ],
                 "sasl.jaas.config", "no closing"
             ),
             (
@@ -272,7 +289,11 @@ enum TestCertificates {
         let texts = [
             "\(configuration)", String(reflecting: configuration), "\(configuration.sasl as Any)",
             "\(try #require(configuration.sasl).password)", String(reflecting: try #require(configuration.sasl)),
-            { var text = ""; dump(configuration, to: &text); return text }(),
+            {
+                var text = ""
+                dump(configuration, to: &text)
+                return text
+            }(),
         ]
         for text in texts {
             #expect(!text.contains("Sup3r"), "\(text)")

@@ -27,7 +27,9 @@ struct JAASConfig: Sendable {
                 throw Self.error("expected a login module class name at character \(tokenizer.position)")
             }
             guard case .word(let flag)? = try tokenizer.next(), Self.controlFlags.contains(flag.lowercased()) else {
-                throw Self.error("expected a control flag (required, requisite, sufficient or optional) after \(module)")
+                throw Self.error(
+                    "expected a control flag (required, requisite, sufficient or optional) after \(module)"
+                )
             }
             var options: [String: String] = [:]
             while true {
@@ -146,7 +148,9 @@ struct JAASConfig: Sendable {
                 } else if scalar == "/", self.peek(1) == "*" {
                     let start = self.position
                     self.position += 2
-                    while self.position < self.scalars.count, !(self.scalars[self.position] == "*" && self.peek(1) == "/") {
+                    while self.position < self.scalars.count,
+                        !(self.scalars[self.position] == "*" && self.peek(1) == "/")
+                    {
                         self.position += 1
                     }
                     guard self.position < self.scalars.count else {

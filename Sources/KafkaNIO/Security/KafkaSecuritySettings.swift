@@ -43,7 +43,9 @@ public struct KafkaSASLSettings: Sendable, CustomStringConvertible, CustomDebugS
         self.password = password
     }
 
-    public var description: String { "SASL(\(self.mechanism.rawValue), username: \(self.username), password: [hidden])" }
+    public var description: String {
+        "SASL(\(self.mechanism.rawValue), username: \(self.username), password: [hidden])"
+    }
     public var debugDescription: String { self.description }
 
     static let jaasExample =
@@ -62,7 +64,8 @@ public struct KafkaSASLSettings: Sendable, CustomStringConvertible, CustomDebugS
             let unset = reader.optionalString("sasl.mechanism") == nil ? " (the default when unset)" : ""
             throw KafkaError.invalidConfiguration(
                 property: "sasl.mechanism",
-                reason: "\(rawMechanism.uppercased())\(unset) is not supported by SwiftConnect; set \(Self.supportedList)"
+                reason:
+                    "\(rawMechanism.uppercased())\(unset) is not supported by SwiftConnect; set \(Self.supportedList)"
             )
         default:
             throw KafkaError.invalidConfiguration(
@@ -186,7 +189,8 @@ public struct KafkaTLSSettings: Sendable, CustomStringConvertible, CustomDebugSt
         }
 
         // Trust store: a CA file or inline PEM; neither trusts the system's CAs.
-        switch (reader.optionalString("ssl.truststore.location"), reader.optionalString("ssl.truststore.certificates")) {
+        switch (reader.optionalString("ssl.truststore.location"), reader.optionalString("ssl.truststore.certificates"))
+        {
         case (.some, .some):
             throw KafkaError.invalidConfiguration(
                 property: "ssl.truststore.certificates",
@@ -276,10 +280,12 @@ public struct KafkaTLSSettings: Sendable, CustomStringConvertible, CustomDebugSt
         case ("PKCS12", true):
             how = "convert it with `openssl pkcs12 -in truststore.p12 -nokeys -out ca.pem`"
         case ("JKS", false):
-            how = "convert it with `keytool -importkeystore -srckeystore keystore.jks -destkeystore keystore.p12 "
+            how =
+                "convert it with `keytool -importkeystore -srckeystore keystore.jks -destkeystore keystore.p12 "
                 + "-deststoretype PKCS12` and then `openssl pkcs12 -in keystore.p12 -out keystore.pem`"
         case ("PKCS12", false):
-            how = "convert it with `openssl pkcs12 -in keystore.p12 -out keystore.pem` (add -nodes for an "
+            how =
+                "convert it with `openssl pkcs12 -in keystore.p12 -out keystore.pem` (add -nodes for an "
                 + "unencrypted key, else set ssl.key.password)"
         default:
             how = "provide PEM files"

@@ -18,10 +18,20 @@ struct SaslClientExchange: Sendable {
         case .plain:
             self.mechanism = .plain(done: false)
         case .scramSHA256:
-            let client = ScramClient(hash: .sha256, username: settings.username, password: settings.password, clientNonce: scramNonce)
+            let client = ScramClient(
+                hash: .sha256,
+                username: settings.username,
+                password: settings.password,
+                clientNonce: scramNonce
+            )
             self.mechanism = .scram(client, finished: false)
         case .scramSHA512:
-            let client = ScramClient(hash: .sha512, username: settings.username, password: settings.password, clientNonce: scramNonce)
+            let client = ScramClient(
+                hash: .sha512,
+                username: settings.username,
+                password: settings.password,
+                clientNonce: scramNonce
+            )
             self.mechanism = .scram(client, finished: false)
         }
     }
@@ -107,7 +117,8 @@ extension BrokerConnection {
                 guard let next = try exchange.respond(to: Array(response.authBytes.readableBytesView)) else { return }
                 token = next
             }
-        } catch KafkaError.authenticationFailed(let reason) where reason.hasPrefix("SCRAM") || reason.hasPrefix("PLAIN") {
+        } catch KafkaError.authenticationFailed(let reason) where reason.hasPrefix("SCRAM") || reason.hasPrefix("PLAIN")
+        {
             throw KafkaError.authenticationFailed(
                 "broker \(broker), SASL/\(mechanism) for user '\(settings.username)': \(reason); check sasl.jaas.config"
             )

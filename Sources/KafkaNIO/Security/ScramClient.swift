@@ -99,10 +99,14 @@ struct ScramClient: Sendable {
             let iterations = Int(iterationText)
         else { throw Self.failure("the server-first message has no iteration count") }
         guard iterations >= Self.minimumIterations else {
-            throw Self.failure("the server asks for \(iterations) iterations, fewer than Kafka's minimum \(Self.minimumIterations)")
+            throw Self.failure(
+                "the server asks for \(iterations) iterations, fewer than Kafka's minimum \(Self.minimumIterations)"
+            )
         }
         guard iterations <= Self.maximumIterations else {
-            throw Self.failure("the server asks for \(iterations) iterations, more than Kafka's maximum \(Self.maximumIterations)")
+            throw Self.failure(
+                "the server asks for \(iterations) iterations, more than Kafka's maximum \(Self.maximumIterations)"
+            )
         }
 
         // "biws" is base64("n,,"), the GS2 header echoed without channel binding.

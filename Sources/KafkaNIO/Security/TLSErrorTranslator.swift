@@ -51,7 +51,9 @@ final class TLSErrorTranslator: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.finish(.failure(KafkaError.connectionClosed("\(self.broker) closed the connection during the TLS handshake")))
+        self.finish(
+            .failure(KafkaError.connectionClosed("\(self.broker) closed the connection during the TLS handshake"))
+        )
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
