@@ -150,6 +150,28 @@ struct SecurityIntegrationTests {
                 naming: "sasl.jaas.config",
                 secret: "Wr0ngPa55"
             )
+            // A producer's send fails with the same error at once instead of retrying.
+            let configuration = try KafkaClientConfiguration(
+                properties: ["bootstrap.servers": "127.0.0.1:\(port)", "security.protocol": "SASL_PLAINTEXT"]
+                    .merging(Self.sasl(mechanism, password: "Wr0ngPa55")) { $1 }
+            )
+            let cluster = KafkaCluster(configuration: configuration)
+            let producer = KafkaProducer(
+                configuration: KafkaProducerConfiguration(client: configuration),
+                cluster: cluster
+            )
+            let started = ContinuousClock.now
+            let results = await producer.send(
+                contentsOf: [KafkaProducerRecord(topic: "secure", value: ByteBuffer(string: "x"))]
+            )
+            await producer.close()
+            await cluster.shutdown()
+            guard case .failure(KafkaError.authenticationFailed(let reason))? = results.first else {
+                Issue.record("expected authenticationFailed, got \(results)")
+                return
+            }
+            #expect(!reason.contains("Wr0ngPa55"))
+            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 

@@ -101,27 +101,29 @@ extension BrokerConnection {
 
         var exchange = SaslClientExchange(settings: settings)
         var token = exchange.initialResponse
-        do {
-            while true {
-                let response = try await writer.send(
-                    SaslAuthenticateRequest(authBytes: ByteBuffer(bytes: token)),
-                    version: authenticateVersion
-                )
-                if response.errorCode != 0 {
-                    let message = response.errorMessage.map { ": \($0)" } ?? ""
-                    throw KafkaError.authenticationFailed(
-                        "broker \(broker) rejected SASL/\(mechanism) for user '\(settings.username)' "
-                            + "(\(KafkaErrorCode(rawValue: response.errorCode))\(message)); check sasl.jaas.config"
-                    )
-                }
-                guard let next = try exchange.respond(to: Array(response.authBytes.readableBytesView)) else { return }
-                token = next
-            }
-        } catch KafkaError.authenticationFailed(let reason) where reason.hasPrefix("SCRAM") || reason.hasPrefix("PLAIN")
-        {
-            throw KafkaError.authenticationFailed(
-                "broker \(broker), SASL/\(mechanism) for user '\(settings.username)': \(reason); check sasl.jaas.config"
+        while true {
+            let response = try await writer.send(
+                SaslAuthenticateRequest(authBytes: ByteBuffer(bytes: token)),
+                version: authenticateVersion
             )
+            if response.errorCode != 0 {
+                let message = response.errorMessage.map { ": \($0)" } ?? ""
+                throw KafkaError.authenticationFailed(
+                    "broker \(broker) rejected SASL/\(mechanism) for user '\(settings.username)' "
+                        + "(\(KafkaErrorCode(rawValue: response.errorCode))\(message)); check sasl.jaas.config"
+                )
+            }
+            let next: [UInt8]?
+            do {
+                next = try exchange.respond(to: Array(response.authBytes.readableBytesView))
+            } catch KafkaError.authenticationFailed(let reason) {
+                throw KafkaError.authenticationFailed(
+                    "broker \(broker), SASL/\(mechanism) for user '\(settings.username)': \(reason); "
+                        + "check sasl.jaas.config"
+                )
+            }
+            guard let next else { return }
+            token = next
         }
     }
 }
