@@ -27,6 +27,10 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     case shutDown
     /// The caller used the API incorrectly; the message says how.
     case invalidArgument(String)
+    /// TLS or SASL authentication with a broker failed (untrusted certificate, host name mismatch,
+    /// wrong credentials, mechanism not enabled). Not retriable: the settings must change. The
+    /// message names the setting to check and never contains a password.
+    case authenticationFailed(String)
 
     public var description: String {
         switch self {
@@ -45,6 +49,7 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
         case .retriesExhausted(let last): return "gave up after retries: \(last)"
         case .shutDown: return "the client has been shut down"
         case .invalidArgument(let reason): return "invalid argument: \(reason)"
+        case .authenticationFailed(let reason): return "authentication failed: \(reason)"
         }
     }
 

@@ -104,13 +104,13 @@ enum FaultyBroker {
 
     /// Kills a helper process and reaps it. SIGKILL, because a child of the test runner may start
     /// with SIGTERM blocked (it inherits the signal mask), and `terminate()` then does nothing.
-    private static func stop(_ process: Process) {
+    static func stop(_ process: Process) {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
-    private static func launch(_ executable: String, _ arguments: [String]) throws -> Process {
+    static func launch(_ executable: String, _ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -121,7 +121,7 @@ enum FaultyBroker {
     }
 
     /// Waits (at most 10 s) until a Kafka client can negotiate ApiVersions on the port.
-    private static func waitUntilAnswering(port: Int) async throws {
+    static func waitUntilAnswering(port: Int) async throws {
         let configuration = KafkaClientConfiguration(bootstrapServers: [
             KafkaBrokerAddress(host: "127.0.0.1", port: port)
         ])
@@ -142,7 +142,7 @@ enum FaultyBroker {
         }
     }
 
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestFailure("socket() failed") }
         defer { close(descriptor) }

@@ -18,6 +18,9 @@
       key/value/header values in base64 (null when null), headers as [[name, b64|null], ...] in
       order, timestamp_type "CreateTime" | "LogAppendTime" | null. CRCs are checked.
       Exit status 1 if fewer than N records arrive within the timeout or on a consumer error.
+
+  Both take --property NAME=VALUE (repeatable) for further librdkafka settings, e.g.
+  security.protocol=SSL ssl.ca.location=ca.pem.
 """
 
 import argparse
@@ -54,6 +57,7 @@ def produce(args) -> int:
     }
     if args.partitioner:
         config["partitioner"] = args.partitioner
+    config.update(extra_properties(args))
     producer = Producer(config)
 
     records = [json.loads(line) for line in sys.stdin if line.strip()]
@@ -118,6 +122,7 @@ def consume(args) -> int:
             "fetch.max.bytes": MAX_BYTES,
             "receive.message.max.bytes": MAX_BYTES + 1024,
         }
+        | extra_properties(args)
     )
     try:
         if args.partitions:
@@ -166,6 +171,11 @@ def consume(args) -> int:
         consumer.close()
 
 
+def extra_properties(args):
+    """The --property NAME=VALUE options (security settings and the like) as a librdkafka config."""
+    return dict(item.split("=", 1) for item in args.property or [])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -176,6 +186,7 @@ def main() -> int:
     p.add_argument("--compression", default="none", choices=["none", "gzip", "snappy", "lz4", "zstd"])
     p.add_argument("--partitioner", help="librdkafka partitioner, e.g. murmur2_random (Java's default)")
     p.add_argument("--timeout-s", type=float, default=30.0, help="delivery timeout (30)")
+    p.add_argument("--property", action="append", help="extra librdkafka setting NAME=VALUE (repeatable)")
     p.set_defaults(run=produce)
 
     c = sub.add_parser("consume", help="consume N records from the beginning as JSON lines")
@@ -187,6 +198,7 @@ def main() -> int:
     c.add_argument(
         "--isolation-level", default="read_committed", choices=["read_committed", "read_uncommitted"]
     )
+    c.add_argument("--property", action="append", help="extra librdkafka setting NAME=VALUE (repeatable)")
     c.set_defaults(run=consume)
 
     args = parser.parse_args()

@@ -58,6 +58,9 @@ public actor KafkaCluster {
                         configuration: configuration,
                         eventLoopGroup: group
                     )
+                } catch let error as KafkaError where !error.isRetriable {
+                    // Authentication or configuration failures would fail on every broker alike.
+                    throw error
                 } catch {
                     failures.append("\(error)")
                 }

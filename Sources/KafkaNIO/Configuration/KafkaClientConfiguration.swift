@@ -18,6 +18,13 @@ public struct KafkaClientConfiguration: Sendable {
     /// response frame accepted, so a corrupt length prefix cannot make the client allocate
     /// gigabytes. Default: 268435456 (256 MiB).
     public var maximumResponseSize: Int = 256 << 20
+    /// `security.protocol`: PLAINTEXT (the default), SSL, SASL_PLAINTEXT or SASL_SSL.
+    public var securityProtocol: KafkaSecurityProtocol = .plaintext
+    /// The `ssl.*` settings, used when `securityProtocol` is SSL or SASL_SSL.
+    public var tls = KafkaTLSSettings()
+    /// `sasl.mechanism` and the credentials of `sasl.jaas.config`; required when `securityProtocol`
+    /// is SASL_PLAINTEXT or SASL_SSL.
+    public var sasl: KafkaSASLSettings?
 
     public init(bootstrapServers: [KafkaBrokerAddress]) {
         self.bootstrapServers = bootstrapServers
@@ -52,6 +59,13 @@ public struct KafkaClientConfiguration: Sendable {
             default: self.maximumResponseSize,
             in: 1024...Int(Int32.max)
         )
+        if let raw = reader.optionalString("security.protocol") {
+            self.securityProtocol = try KafkaSecurityProtocol.parse(raw)
+        }
+        // Only the settings the protocol uses are read, as in Java, where a PLAINTEXT client ignores
+        // leftover ssl.* and sasl.* properties.
+        if self.securityProtocol.usesTLS { self.tls = try KafkaTLSSettings(reader) }
+        if self.securityProtocol.usesSASL { self.sasl = try KafkaSASLSettings(reader) }
     }
 
     /// Parses `host:port,host:port`.

@@ -121,6 +121,9 @@ final class BrokerChannelHandler: ChannelDuplexHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let protocolError = error as? KafkaProtocolError {
             self.failConnection(context: context, .protocolViolation(protocolError))
+        } else if let kafkaError = error as? KafkaError {
+            // Already translated further up the pipeline (TLS failures).
+            self.failConnection(context: context, kafkaError)
         } else {
             self.failConnection(context: context, .connectionClosed("\(self.peer): \(error)"))
         }

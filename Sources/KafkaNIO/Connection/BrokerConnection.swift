@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A host and port of a Kafka broker.
 public struct KafkaBrokerAddress: Hashable, Sendable, CustomStringConvertible {
@@ -49,7 +50,8 @@ public final class BrokerConnection: Sendable {
         self.apiVersions = apiVersions
     }
 
-    /// Opens a connection and negotiates API versions.
+    /// Opens a connection: TCP, the TLS handshake (SSL, SASL_SSL), ApiVersions negotiation, then
+    /// SASL authentication (SASL_PLAINTEXT, SASL_SSL).
     public static func connect(
         to address: KafkaBrokerAddress,
         nodeID: Int32,
@@ -57,6 +59,11 @@ public final class BrokerConnection: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> BrokerConnection {
         let maximumFrameSize = configuration.maximumResponseSize
+        let sasl = try Self.saslSettings(configuration)
+        let tls = try Self.tlsHandlerFactory(configuration, address: address)
+        let handshakeTimeout = TimeAmount.milliseconds(Int64(configuration.requestTimeoutMs))
+        let tlsHandshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
+        let tlsFailure = NIOLockedValueBox<KafkaError?>(nil)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: eventLoopGroup)
@@ -64,6 +71,20 @@ public final class BrokerConnection: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            let handshake = channel.eventLoop.makePromise(of: Void.self)
+                            tlsHandshake.withLockedValue { $0 = handshake.futureResult }
+                            try channel.pipeline.syncOperations.addHandler(try tls())
+                            try channel.pipeline.syncOperations.addHandler(
+                                TLSErrorTranslator(
+                                    broker: address.description,
+                                    host: address.host,
+                                    timeout: handshakeTimeout,
+                                    handshake: handshake,
+                                    failure: tlsFailure
+                                )
+                            )
+                        }
                         try channel.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumFrameSize))
                         )
@@ -84,12 +105,54 @@ public final class BrokerConnection: Sendable {
             nextCorrelationID: NIOLockedValueBox(0)
         )
         do {
+            // Nothing is sent before the handshake is done, so that its failure is what is reported.
+            if let handshake = tlsHandshake.withLockedValue({ $0 }) { try await handshake.get() }
             let versions = try await negotiateVersions(writer)
+            if let sasl {
+                try await Self.authenticate(writer, versions: versions, settings: sasl, broker: address)
+            }
             return BrokerConnection(address: address, nodeID: nodeID, writer: writer, apiVersions: versions)
         } catch {
             try? await channel.close()
-            throw error
+            // A TLS failure closes the channel, and a request may fail with only "closed" first.
+            throw tlsFailure.withLockedValue { $0 } ?? error
         }
+    }
+
+    /// The SASL settings when `security.protocol` asks for SASL.
+    private static func saslSettings(_ configuration: KafkaClientConfiguration) throws -> KafkaSASLSettings? {
+        guard configuration.securityProtocol.usesSASL else { return nil }
+        guard let sasl = configuration.sasl else {
+            throw KafkaError.invalidConfiguration(
+                property: "sasl.jaas.config",
+                reason: "security.protocol \(configuration.securityProtocol.rawValue) needs SASL credentials, "
+                    + "e.g. \(KafkaSASLSettings.jaasExample)"
+            )
+        }
+        return sasl
+    }
+
+    /// Makes the TLS handler for one connection when `security.protocol` asks for TLS. The server
+    /// name (SNI, and the name verified) is the broker's host unless that is an IP address, which
+    /// NIOSSL then verifies against the certificate's IP addresses.
+    private static func tlsHandlerFactory(
+        _ configuration: KafkaClientConfiguration,
+        address: KafkaBrokerAddress
+    ) throws -> (@Sendable () throws -> NIOSSLClientHandler)? {
+        guard configuration.securityProtocol.usesTLS else { return nil }
+        let context: NIOSSLContext
+        do {
+            context = try configuration.tls.makeSSLContext()
+        } catch {
+            throw KafkaError.invalidConfiguration(
+                property: "ssl.keystore.location",
+                reason: "the TLS settings are unusable (\(error)); check that the private key belongs to the "
+                    + "client certificate"
+            )
+        }
+        let isIPAddress = (try? SocketAddress(ipAddress: address.host, port: 0)) != nil
+        let serverName = isIPAddress ? nil : address.host
+        return { try NIOSSLClientHandler(context: context, serverHostname: serverName) }
     }
 
     /// Sends ApiVersions at the newest version we speak; a broker that does not know it answers
@@ -183,11 +246,17 @@ public final class BrokerConnection: Sendable {
 }
 
 /// Frames requests (size, header, body) and hands them to the channel handler.
-private struct RequestWriter: Sendable {
+struct RequestWriter: Sendable {
     let channel: any Channel
     let clientID: String
     let timeout: TimeAmount
     let nextCorrelationID: NIOLockedValueBox<Int32>
+
+    /// Writes a request and decodes its response.
+    func send<R: KafkaRequest>(_ request: R, version: Int16) async throws -> R.Response {
+        let future = try self.write(request, version: version)
+        return try await PendingResponse<R.Response>(future: future, version: version).response()
+    }
 
     /// Encodes and writes a request; the future completes with the response body. Writes made one
     /// after the other from one task reach the broker in that order.

@@ -71,20 +71,22 @@ struct DeliveryReport: Codable {
 
 /// Drives `confluent-kafka` (librdkafka 2.x), the reference client, through scripts/interop/ck.py.
 enum ReferenceClient {
+    /// `bootstrap` defaults to the test broker; `properties` are further librdkafka settings.
     static func produce(
         topic: String,
         records: [InteropRecord],
-        compression: String = "none"
+        compression: String = "none",
+        bootstrap: String? = nil,
+        properties: [String: String] = [:]
     ) throws -> [DeliveryReport] {
         let input = try records.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }.joined(
             separator: "\n"
         )
         let output = try run(
             [
-                "produce", "--bootstrap", TestEnvironment.requireBootstrap(), "--topic", topic, "--compression",
-                compression,
-                "--partitioner", "murmur2_random",
-            ],
+                "produce", "--bootstrap", bootstrap ?? TestEnvironment.requireBootstrap(), "--topic", topic,
+                "--compression", compression, "--partitioner", "murmur2_random",
+            ] + Self.propertyArguments(properties),
             input: input + "\n"
         )
         return try output.split(separator: "\n").map {
@@ -92,14 +94,26 @@ enum ReferenceClient {
         }
     }
 
-    static func consume(topic: String, count: Int) throws -> [InteropRecord] {
+    static func consume(
+        topic: String,
+        count: Int,
+        bootstrap: String? = nil,
+        properties: [String: String] = [:]
+    ) throws -> [InteropRecord] {
         let output = try run(
-            ["consume", "--bootstrap", TestEnvironment.requireBootstrap(), "--topic", topic, "--count", String(count)],
+            [
+                "consume", "--bootstrap", bootstrap ?? TestEnvironment.requireBootstrap(), "--topic", topic, "--count",
+                String(count),
+            ] + Self.propertyArguments(properties),
             input: ""
         )
         return try output.split(separator: "\n").map {
             try JSONDecoder().decode(InteropRecord.self, from: Data($0.utf8))
         }
+    }
+
+    private static func propertyArguments(_ properties: [String: String]) -> [String] {
+        properties.sorted { $0.key < $1.key }.flatMap { ["--property", "\($0.key)=\($0.value)"] }
     }
 
     private static func run(_ arguments: [String], input: String) throws -> String {
