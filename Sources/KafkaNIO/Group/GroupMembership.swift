@@ -200,8 +200,9 @@ public actor GroupMembership {
     }
 
     /// Stops heartbeats and joins without sending LeaveGroup: to the coordinator the member
-    /// simply vanished (as if its process was killed). For tests of eviction and failover.
-    func stopWithoutLeaving() async {
+    /// simply vanished (as if its process was killed) and is evicted after `session.timeout.ms`.
+    /// Meant for failover tests; use ``close()`` otherwise.
+    public func stopWithoutLeaving() async {
         self.isClosed = true
         self.state.close()
         let tasks = [self.joinTask, self.heartbeatTask].compactMap { $0 }
