@@ -35,7 +35,7 @@ import Darwin
 /// Schemas are translated once and cached in both directions (`schemas.cache.size` each, least recently
 /// used evicted), so steady-state conversions cost one lock and one comparison of the schema. Instances
 /// are safe to use from several tasks at once once configured.
-public final class JSONConverter: Converter, HeaderConverter, @unchecked Sendable {
+public final class JSONConverter: ValueHeaderConverter, @unchecked Sendable {
     /// `org.apache.kafka.connect.json.JsonConverter`
     public static let className = "org.apache.kafka.connect.json.JsonConverter"
 
@@ -158,25 +158,6 @@ public final class JSONConverter: Converter, HeaderConverter, @unchecked Sendabl
         } catch {
             throw error.dataError
         }
-    }
-
-    // MARK: HeaderConverter
-
-    /// Same as ``fromConnectData(topic:headers:schema:value:)``.
-    public func fromConnectHeader(
-        topic: String,
-        headerKey: String,
-        schema: Schema?,
-        value: ConnectValue
-    ) throws
-        -> [UInt8]?
-    {
-        try fromConnectData(topic: topic, headers: Headers(), schema: schema, value: value)
-    }
-
-    /// Same as ``toConnectData(topic:headers:bytes:)-(_,_,[UInt8]?)``.
-    public func toConnectHeader(topic: String, headerKey: String, bytes: [UInt8]?) throws -> SchemaAndValue {
-        try toConnectData(topic: topic, headers: Headers(), bytes: bytes)
     }
 
     // MARK: Caches (for tests)

@@ -4,7 +4,7 @@
 /// ``fromConnectData(topic:headers:schema:value:)`` accepts a `nil` or `BOOLEAN` schema;
 /// ``toConnectData(topic:headers:bytes:)`` returns ``Schema/optionalBoolean``. `nil` bytes and
 /// ``ConnectValue/null`` map to each other. The only setting is `converter.type`.
-public final class BooleanConverter: Converter, HeaderConverter {
+public final class BooleanConverter: ValueHeaderConverter {
     /// `converter.type` only.
     public static var configDef: ConfigDef { ConverterConfig.newConfigDef() }
 
@@ -58,23 +58,6 @@ public final class BooleanConverter: Converter, HeaderConverter {
                 "Failed to deserialize boolean: Unexpected byte received by BooleanDeserializer: \(Int8(bitPattern: bytes[0]))"
             )
         }
-    }
-
-    /// Same as ``fromConnectData(topic:headers:schema:value:)``.
-    public func fromConnectHeader(
-        topic: String,
-        headerKey: String,
-        schema: Schema?,
-        value: ConnectValue
-    ) throws
-        -> [UInt8]?
-    {
-        try fromConnectData(topic: topic, headers: Headers(), schema: schema, value: value)
-    }
-
-    /// Same as ``toConnectData(topic:headers:bytes:)``.
-    public func toConnectHeader(topic: String, headerKey: String, bytes: [UInt8]?) throws -> SchemaAndValue {
-        try toConnectData(topic: topic, headers: Headers(), bytes: bytes)
     }
 
     /// Does nothing (no resources).

@@ -4,7 +4,7 @@
 /// ``fromConnectData(topic:headers:schema:value:)`` accepts a `nil` or `BYTES` schema and a
 /// ``ConnectValue/bytes(_:)`` or ``ConnectValue/null`` value; ``toConnectData(topic:headers:bytes:)``
 /// returns ``Schema/optionalBytes`` and the bytes as they are. The only setting is `converter.type`.
-public final class ByteArrayConverter: Converter, HeaderConverter {
+public final class ByteArrayConverter: ValueHeaderConverter {
     /// `converter.type` only.
     public static var configDef: ConfigDef { ConverterConfig.newConfigDef() }
 
@@ -40,23 +40,6 @@ public final class ByteArrayConverter: Converter, HeaderConverter {
     /// ``Schema/optionalBytes`` and the bytes (``ConnectValue/null`` for `nil`).
     public func toConnectData(topic: String, headers: Headers, bytes: [UInt8]?) throws -> SchemaAndValue {
         SchemaAndValue(schema: .optionalBytes, value: bytes.map(ConnectValue.bytes) ?? .null)
-    }
-
-    /// Same as ``fromConnectData(topic:headers:schema:value:)``.
-    public func fromConnectHeader(
-        topic: String,
-        headerKey: String,
-        schema: Schema?,
-        value: ConnectValue
-    ) throws
-        -> [UInt8]?
-    {
-        try fromConnectData(topic: topic, headers: Headers(), schema: schema, value: value)
-    }
-
-    /// Same as ``toConnectData(topic:headers:bytes:)``.
-    public func toConnectHeader(topic: String, headerKey: String, bytes: [UInt8]?) throws -> SchemaAndValue {
-        try toConnectData(topic: topic, headers: Headers(), bytes: bytes)
     }
 
     /// Does nothing (no resources).

@@ -6,7 +6,7 @@
 /// requires the converter's value kind or ``ConnectValue/null``; ``Converter/toConnectData(topic:headers:bytes:)``
 /// returns the kind's optional schema. `nil` bytes and ``ConnectValue/null`` map to each other. The
 /// only setting is `converter.type`. Conforming types supply only what differs between the kinds.
-public protocol FixedWidthNumberConverter: Converter, HeaderConverter {
+public protocol FixedWidthNumberConverter: ValueHeaderConverter {
     /// The integer the value travels as (its bit pattern for floating point).
     associatedtype Bits: FixedWidthInteger
     /// The optional schema of decoded values.
@@ -63,21 +63,6 @@ extension FixedWidthNumberConverter {
             deserializerName: Self.deserializerName
         )
         return SchemaAndValue(schema: Self.valueSchema, value: Self.value(of: bits))
-    }
-
-    /// Same as ``Converter/fromConnectData(topic:headers:schema:value:)``.
-    public func fromConnectHeader(
-        topic: String,
-        headerKey: String,
-        schema: Schema?,
-        value: ConnectValue
-    ) throws -> [UInt8]? {
-        try fromConnectData(topic: topic, headers: Headers(), schema: schema, value: value)
-    }
-
-    /// Same as ``Converter/toConnectData(topic:headers:bytes:)``.
-    public func toConnectHeader(topic: String, headerKey: String, bytes: [UInt8]?) throws -> SchemaAndValue {
-        try toConnectData(topic: topic, headers: Headers(), bytes: bytes)
     }
 
     /// Does nothing (no resources).

@@ -44,3 +44,28 @@ extension HeaderConverter {
     /// Does nothing.
     public func close() {}
 }
+
+/// A converter that converts header values exactly as it converts record keys and values, as
+/// Kafka's String, ByteArray, number, Boolean and JSON converters do.
+///
+/// Conforming types get ``HeaderConverter/toConnectHeader(topic:headerKey:bytes:)`` and
+/// ``HeaderConverter/fromConnectHeader(topic:headerKey:schema:value:)`` from their
+/// ``Converter`` methods (called with empty record headers).
+public protocol ValueHeaderConverter: Converter, HeaderConverter {}
+
+extension ValueHeaderConverter {
+    /// Same as ``Converter/fromConnectData(topic:headers:schema:value:)``.
+    public func fromConnectHeader(
+        topic: String,
+        headerKey: String,
+        schema: Schema?,
+        value: ConnectValue
+    ) throws -> [UInt8]? {
+        try fromConnectData(topic: topic, headers: Headers(), schema: schema, value: value)
+    }
+
+    /// Same as ``Converter/toConnectData(topic:headers:bytes:)``.
+    public func toConnectHeader(topic: String, headerKey: String, bytes: [UInt8]?) throws -> SchemaAndValue {
+        try toConnectData(topic: topic, headers: Headers(), bytes: bytes)
+    }
+}

@@ -15,7 +15,7 @@
 /// malformed input decodes to U+FFFD.
 ///
 /// Configure before sharing the instance across tasks (the settings are not synchronized).
-public final class StringConverter: Converter, HeaderConverter, @unchecked Sendable {
+public final class StringConverter: ValueHeaderConverter, @unchecked Sendable {
     /// `converter.encoding`: the Java character set name used to encode and decode text.
     /// Default: `UTF-8`.
     public static let encodingConfig = "converter.encoding"
@@ -94,23 +94,6 @@ public final class StringConverter: Converter, HeaderConverter, @unchecked Senda
     public func toConnectData(topic: String, headers: Headers, bytes: [UInt8]?) throws -> SchemaAndValue {
         guard let bytes else { return SchemaAndValue(schema: .optionalString, value: .null) }
         return SchemaAndValue(schema: .optionalString, value: .string(deserializerEncoding.decode(bytes)))
-    }
-
-    /// Same as ``fromConnectData(topic:headers:schema:value:)``.
-    public func fromConnectHeader(
-        topic: String,
-        headerKey: String,
-        schema: Schema?,
-        value: ConnectValue
-    ) throws
-        -> [UInt8]?
-    {
-        try fromConnectData(topic: topic, headers: Headers(), schema: schema, value: value)
-    }
-
-    /// Same as ``toConnectData(topic:headers:bytes:)``.
-    public func toConnectHeader(topic: String, headerKey: String, bytes: [UInt8]?) throws -> SchemaAndValue {
-        try toConnectData(topic: topic, headers: Headers(), bytes: bytes)
     }
 
     /// Does nothing (no resources).

@@ -6,7 +6,7 @@ import Testing
 @Suite struct NumberConverterTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let name: String
-        let make: @Sendable () -> any Converter
+        let make: @Sendable () -> any ValueHeaderConverter
         let schema: Schema
         let value: ConnectValue
         let bytes: [UInt8]
@@ -82,6 +82,23 @@ import Testing
             try converter.toConnectData(topic: "t", bytes: testCase.bytes)
                 == SchemaAndValue(schema: testCase.schema, value: testCase.value)
         )
+    }
+
+    @Test(arguments: cases)
+    func headersConvertLikeValues(_ testCase: Case) throws {
+        let converter = testCase.make()
+        try converter.configure(configs: [:])
+        #expect(
+            try converter.fromConnectHeader(topic: "t", headerKey: "h", schema: nil, value: testCase.value)
+                == testCase.bytes
+        )
+        #expect(
+            try converter.toConnectHeader(topic: "t", headerKey: "h", bytes: testCase.bytes)
+                == SchemaAndValue(schema: testCase.schema, value: testCase.value)
+        )
+        #expect(throws: DataError.self) {
+            try converter.fromConnectHeader(topic: "t", headerKey: "h", schema: nil, value: testCase.wrongValue)
+        }
     }
 
     @Test(arguments: cases)
