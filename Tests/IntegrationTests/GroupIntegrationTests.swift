@@ -31,7 +31,7 @@ struct GroupIntegrationTests {
     static func consumerConfiguration(cluster: KafkaCluster, group: String) -> KafkaConsumerConfiguration {
         var configuration = KafkaConsumerConfiguration(client: cluster.configuration)
         configuration.groupID = group
-        configuration.partitionAssignmentStrategy = [TestRangeAssignor()]
+        configuration.partitionAssignmentStrategy = [RangeAssignor()]
         configuration.sessionTimeoutMs = Self.sessionTimeoutMs
         configuration.heartbeatIntervalMs = 500
         configuration.enableAutoCommit = false
@@ -113,6 +113,39 @@ struct GroupIntegrationTests {
 
             polling.cancel()
             await consumer.close()
+        }
+    }
+
+    /// Two of our consumers with cooperative-sticky: when the second joins, the first gives up only
+    /// the partitions that move (in a first round) and keeps the rest without a revocation; the
+    /// second gets them in the follow-up round.
+    @Test func cooperativeRebalanceRevokesOnlyMovedPartitions() async throws {
+        let topic = TestEnvironment.uniqueTopic("group-coop")
+        let group = "coop-\(UInt32.random(in: 0...UInt32.max))"
+        let all = Set(0..<Int32(6))
+        try await TestEnvironment.withCluster { cluster in
+            try await KafkaAdminClient(cluster: cluster).createTopics([
+                .init(name: topic, partitions: 6, replicationFactor: 1)
+            ])
+            var configuration = Self.consumerConfiguration(cluster: cluster, group: group)
+            configuration.partitionAssignmentStrategy = [CooperativeStickyAssignor()]
+            let first = KafkaConsumer(configuration: configuration, cluster: cluster)
+            let firstListener = RecordingListener()
+            try await first.subscribe(topics: [topic], listener: firstListener)
+            func owned(_ consumer: KafkaConsumer) -> Set<Int32> { Set(consumer.assignment.map(\.partition)) }
+            try await Self.eventually(within: .seconds(15), "the first member owns everything") { owned(first) == all }
+            // Its own connections, as a member in another process would have.
+            let second = KafkaConsumer(configuration: configuration)
+            try await second.subscribe(topics: [topic])
+            try await Self.eventually(within: .seconds(20), "the members split the topic (\(owned(first)) / \(owned(second)) \(first.groupGeneration.map { "\($0)" } ?? "-") \(second.groupGeneration.map { "\($0)" } ?? "-"))") {
+                !owned(first).isEmpty && !owned(second).isEmpty && owned(first).isDisjoint(with: owned(second))
+                    && owned(first).union(owned(second)) == all
+            }
+            // Only what moved to the second member was revoked from the first.
+            #expect(firstListener.revoked == owned(second))
+            #expect(firstListener.lost.isEmpty)
+            await second.close()
+            await first.close()
         }
     }
 
@@ -305,30 +338,18 @@ final class GroupMemberProcess: @unchecked Sendable {
     }
 }
 
-/// Kafka's range assignment, for these tests only (until the library's assignors land).
-struct TestRangeAssignor: ConsumerPartitionAssignor {
-    var name: String { "range" }
-    var supportedProtocols: [RebalanceProtocol] { [.eager] }
 
-    func assign(
-        partitionCounts: [String: Int32],
-        subscriptions: [String: ConsumerGroupSubscription]
-    ) -> [String: [TopicPartition]] {
-        var result = subscriptions.mapValues { _ in [TopicPartition]() }
-        for (topic, count) in partitionCounts {
-            let members = subscriptions.filter { $0.value.topics.contains(topic) }.keys.sorted()
-            guard !members.isEmpty else { continue }
-            let each = Int(count) / members.count
-            let extra = Int(count) % members.count
-            var next: Int32 = 0
-            for (index, member) in members.enumerated() {
-                let size = each + (index < extra ? 1 : 0)
-                for _ in 0..<size {
-                    result[member, default: []].append(TopicPartition(topic, next))
-                    next += 1
-                }
-            }
-        }
-        return result
+/// Records the partitions a consumer was told it lost or gave up.
+final class RecordingListener: ConsumerRebalanceListener {
+    private let state = Mutex<(revoked: Set<Int32>, lost: Set<Int32>)>(([], []))
+    var revoked: Set<Int32> { self.state.withLock { $0.revoked } }
+    var lost: Set<Int32> { self.state.withLock { $0.lost } }
+
+    func partitionsRevoked(_ partitions: [TopicPartition]) async {
+        self.state.withLock { $0.revoked.formUnion(partitions.map(\.partition)) }
+    }
+
+    func partitionsLost(_ partitions: [TopicPartition]) async {
+        self.state.withLock { $0.lost.formUnion(partitions.map(\.partition)) }
     }
 }

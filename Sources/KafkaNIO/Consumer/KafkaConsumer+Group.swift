@@ -120,8 +120,7 @@ extension KafkaConsumer {
             )
         }
         // The group rebalances cooperatively only if every assignor offered supports it (Kafka's rule).
-        let rebalanceProtocol: RebalanceProtocol =
-            assignors.allSatisfy { $0.supportedProtocols.contains(.cooperative) } ? .cooperative : .eager
+        let rebalanceProtocol = try PartitionAssignmentStrategy.rebalanceProtocol(for: assignors)
         let topics = try await self.resolveTopics(subscription)
         let (existing, isClosed) = self.group.withLockedValue { group -> (GroupMembership?, Bool) in
             group.subscription = subscription
@@ -237,16 +236,7 @@ extension KafkaConsumer {
         rebalanceProtocol: RebalanceProtocol
     ) -> [String: [TopicPartition]] {
         guard rebalanceProtocol == .cooperative else { return assignment }
-        var owner: [TopicPartition: String] = [:]
-        for (memberID, subscription) in subscriptions {
-            for partition in subscription.ownedPartitions { owner[partition] = memberID }
-        }
-        return assignment.mapValues { _ in [] }.merging(
-            assignment.map { memberID, partitions in
-                (memberID, partitions.filter { owner[$0] == nil || owner[$0] == memberID })
-            },
-            uniquingKeysWith: { _, new in new }
-        )
+        return CooperativeAssignment.withholdingTransfers(assignment: assignment, subscriptions: subscriptions).assignment
     }
 
     /// Before (re)joining: refresh a pattern subscription; under the eager protocol give up every

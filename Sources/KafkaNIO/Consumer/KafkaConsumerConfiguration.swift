@@ -35,8 +35,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var groupInstanceID: String?
     /// `partition.assignment.strategy`: the assignors offered to the group, most preferred first.
     /// Default: range, then cooperative-sticky (Kafka 3).
-    public var partitionAssignmentStrategy: [any ConsumerPartitionAssignor] = KafkaConsumerConfiguration
-        .defaultAssignors()
+    public var partitionAssignmentStrategy: [any ConsumerPartitionAssignor] = [
+        RangeAssignor(), CooperativeStickyAssignor(),
+    ]
     /// `enable.auto.commit`: commit positions every `auto.commit.interval.ms`, on revocation and on
     /// close. Default: true.
     public var enableAutoCommit: Bool = true
@@ -80,7 +81,7 @@ public struct KafkaConsumerConfiguration: Sendable {
         self.groupID = reader.optionalString("group.id")
         self.groupInstanceID = reader.optionalString("group.instance.id")
         if let strategies = reader.optionalString("partition.assignment.strategy") {
-            self.partitionAssignmentStrategy = try Self.assignors(named: strategies)
+            self.partitionAssignmentStrategy = try PartitionAssignmentStrategy.assignors(from: strategies)
         }
         self.enableAutoCommit = try reader.bool("enable.auto.commit", default: self.enableAutoCommit)
         self.autoCommitIntervalMs = try reader.int("auto.commit.interval.ms", default: self.autoCommitIntervalMs)
