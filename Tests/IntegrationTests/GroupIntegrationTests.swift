@@ -47,7 +47,10 @@ struct GroupIntegrationTests {
             try await KafkaAdminClient(cluster: cluster).createTopics([
                 .init(name: topic, partitions: 6, replicationFactor: 1)
             ])
-            let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.configuration), cluster: cluster)
+            let producer = KafkaProducer(
+                configuration: KafkaProducerConfiguration(client: cluster.configuration),
+                cluster: cluster
+            )
             let sent = await producer.send(
                 contentsOf: (0..<60).map {
                     KafkaProducerRecord(topic: topic, partition: Int32($0 % 6), value: ByteBuffer(string: "v\($0)"))
@@ -58,7 +61,10 @@ struct GroupIntegrationTests {
 
             let python = try GroupMemberProcess(topic: topic, group: group, sessionTimeoutMs: Self.sessionTimeoutMs)
             defer { python.kill() }
-            let consumer = KafkaConsumer(configuration: Self.consumerConfiguration(cluster: cluster, group: group), cluster: cluster)
+            let consumer = KafkaConsumer(
+                configuration: Self.consumerConfiguration(cluster: cluster, group: group),
+                cluster: cluster
+            )
             try await consumer.subscribe(topics: [topic])
             let polling = Task {
                 while !Task.isCancelled { _ = try? await consumer.poll(timeout: .milliseconds(200)) }
@@ -137,7 +143,10 @@ struct GroupIntegrationTests {
             // Its own connections, as a member in another process would have.
             let second = KafkaConsumer(configuration: configuration)
             try await second.subscribe(topics: [topic])
-            try await Self.eventually(within: .seconds(20), "the members split the topic (\(owned(first)) / \(owned(second)) \(first.groupGeneration.map { "\($0)" } ?? "-") \(second.groupGeneration.map { "\($0)" } ?? "-"))") {
+            try await Self.eventually(
+                within: .seconds(20),
+                "the members split the topic (\(owned(first)) / \(owned(second)) \(first.groupGeneration.map { "\($0)" } ?? "-") \(second.groupGeneration.map { "\($0)" } ?? "-"))"
+            ) {
                 !owned(first).isEmpty && !owned(second).isEmpty && owned(first).isDisjoint(with: owned(second))
                     && owned(first).union(owned(second)) == all
             }
@@ -168,10 +177,18 @@ struct GroupIntegrationTests {
                 configuration.rebalanceTimeoutMs = 10_000
                 return configuration
             }
-            let memberA = GroupMembership(cluster: cluster, configuration: configuration("worker-A"), handler: recorderA)
+            let memberA = GroupMembership(
+                cluster: cluster,
+                configuration: configuration("worker-A"),
+                handler: recorderA
+            )
             await memberA.start()
             try await Self.eventually(within: .seconds(15), "A is the leader alone") { recorderA.last != nil }
-            let memberB = GroupMembership(cluster: cluster, configuration: configuration("worker-B"), handler: recorderB)
+            let memberB = GroupMembership(
+                cluster: cluster,
+                configuration: configuration("worker-B"),
+                handler: recorderB
+            )
             await memberB.start()
             try await Self.eventually(within: .seconds(20), "both members have the same generation") {
                 guard let a = recorderA.last, let b = recorderB.last else { return false }
@@ -295,7 +312,8 @@ final class GroupMemberProcess: @unchecked Sendable {
     private func await(_ name: String, after count: Int) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
-            if let found = self.lock.withLock({ self.events.dropFirst(count).first { $0["event"] as? String == name } }) {
+            if let found = self.lock.withLock({ self.events.dropFirst(count).first { $0["event"] as? String == name } })
+            {
                 return found
             }
             Thread.sleep(forTimeInterval: 0.05)
@@ -337,7 +355,6 @@ final class GroupMemberProcess: @unchecked Sendable {
         self.process.waitUntilExit()
     }
 }
-
 
 /// Records the partitions a consumer was told it lost or gave up.
 final class RecordingListener: ConsumerRebalanceListener {

@@ -123,7 +123,13 @@ import Testing
         var state = GroupMembershipState(groupInstanceID: nil)
         state.joinStarted()
         #expect(
-            state.joinResponse(errorCode: .notCoordinator, memberID: "", generation: -1, leaderID: "", protocolName: nil)
+            state.joinResponse(
+                errorCode: .notCoordinator,
+                memberID: "",
+                generation: -1,
+                leaderID: "",
+                protocolName: nil
+            )
                 == .coordinatorMoved
         )
         #expect(state.shouldJoin)
@@ -259,5 +265,32 @@ import Testing
             KafkaConsumer.finalAssignment(proposed, subscriptions: subscriptions, rebalanceProtocol: .eager)
                 == proposed
         )
+    }
+}
+
+@Suite struct ConsumerGroupConfigurationTests {
+    @Test func groupPropertiesUseJavaNamesAndDefaults() throws {
+        let defaults = try KafkaConsumerConfiguration(properties: ["bootstrap.servers": "b:9092"])
+        #expect(defaults.groupID == nil)
+        #expect(defaults.partitionAssignmentStrategy.map(\.name) == ["range", "cooperative-sticky"])
+        #expect(defaults.enableAutoCommit)
+        #expect(defaults.autoCommitIntervalMs == 5_000)
+        #expect(defaults.sessionTimeoutMs == 45_000)
+        #expect(defaults.heartbeatIntervalMs == 3_000)
+        #expect(defaults.maxPollIntervalMs == 300_000)
+        let set = try KafkaConsumerConfiguration(properties: [
+            "bootstrap.servers": "b:9092", "group.id": "g", "group.instance.id": "i",
+            "partition.assignment.strategy": "org.apache.kafka.clients.consumer.RoundRobinAssignor, range",
+            "enable.auto.commit": "false", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+        ])
+        #expect(set.groupID == "g")
+        #expect(set.groupInstanceID == "i")
+        #expect(set.partitionAssignmentStrategy.map(\.name) == ["roundrobin", "range"])
+        #expect(!set.enableAutoCommit)
+        #expect(throws: KafkaError.self) {
+            try KafkaConsumerConfiguration(properties: [
+                "bootstrap.servers": "b:9092", "session.timeout.ms": "1000", "heartbeat.interval.ms": "3000",
+            ])
+        }
     }
 }

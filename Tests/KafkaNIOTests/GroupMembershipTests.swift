@@ -15,7 +15,9 @@ import Testing
 
         func assign(protocolName: String, members: [GroupMember]) async throws -> [String: ByteBuffer] {
             self.state.withLock { $0.views.append(members) }
-            return Dictionary(uniqueKeysWithValues: members.map { ($0.memberID, ByteBuffer(string: "for-\($0.memberID)")) })
+            return Dictionary(
+                uniqueKeysWithValues: members.map { ($0.memberID, ByteBuffer(string: "for-\($0.memberID)")) }
+            )
         }
 
         func rebalanceStarted(_ rebalance: GroupRebalanceStart) async -> [GroupProtocol]? {
@@ -50,7 +52,10 @@ import Testing
                     )
                 case .joinGroup:
                     switch request.index {
-                    case 0: return .response(JoinGroupResponse(errorCode: KafkaErrorCode.memberIdRequired.rawValue, memberId: "m-1"))
+                    case 0:
+                        return .response(
+                            JoinGroupResponse(errorCode: KafkaErrorCode.memberIdRequired.rawValue, memberId: "m-1")
+                        )
                     case 1: return .response(JoinGroupResponse(errorCode: KafkaErrorCode.notCoordinator.rawValue))
                     default:
                         let generation = Int32(request.index)
@@ -63,7 +68,11 @@ import Testing
                                 memberId: "m-1",
                                 members: [
                                     .init(memberId: "m-1", metadata: ByteBuffer(string: "meta-1")),
-                                    .init(memberId: "m-2", groupInstanceId: "w-2", metadata: ByteBuffer(string: "meta-2")),
+                                    .init(
+                                        memberId: "m-2",
+                                        groupInstanceId: "w-2",
+                                        metadata: ByteBuffer(string: "meta-2")
+                                    ),
                                 ]
                             )
                         )
@@ -140,7 +149,9 @@ import Testing
                             nodeId: FakeKafkaBroker.nodeID,
                             host: "127.0.0.1",
                             port: port,
-                            coordinators: [.init(key: "g", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: port)]
+                            coordinators: [
+                                .init(key: "g", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: port)
+                            ]
                         )
                     )
                 case .offsetCommit:
@@ -148,7 +159,9 @@ import Testing
                         OffsetCommitResponse(topics: [
                             .init(
                                 name: "t",
-                                partitions: [.init(partitionIndex: 0, errorCode: KafkaErrorCode.illegalGeneration.rawValue)]
+                                partitions: [
+                                    .init(partitionIndex: 0, errorCode: KafkaErrorCode.illegalGeneration.rawValue)
+                                ]
                             )
                         ])
                     )

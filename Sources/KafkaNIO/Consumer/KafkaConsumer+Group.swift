@@ -104,8 +104,10 @@ extension KafkaConsumer {
         self.group.withLockedValue { $0.generation >= 0 ? ($0.memberID, $0.generation) : nil }
     }
 
-    private func subscribe(_ subscription: ConsumerSubscription, listener: (any ConsumerRebalanceListener)?) async throws
-    {
+    private func subscribe(
+        _ subscription: ConsumerSubscription,
+        listener: (any ConsumerRebalanceListener)?
+    ) async throws {
         guard let groupID = self.configuration.groupID else {
             throw KafkaError.invalidConfiguration(
                 property: "group.id",
@@ -236,7 +238,8 @@ extension KafkaConsumer {
         rebalanceProtocol: RebalanceProtocol
     ) -> [String: [TopicPartition]] {
         guard rebalanceProtocol == .cooperative else { return assignment }
-        return CooperativeAssignment.withholdingTransfers(assignment: assignment, subscriptions: subscriptions).assignment
+        return CooperativeAssignment.withholdingTransfers(assignment: assignment, subscriptions: subscriptions)
+            .assignment
     }
 
     /// Before (re)joining: refresh a pattern subscription; under the eager protocol give up every
@@ -251,7 +254,8 @@ extension KafkaConsumer {
                 $0.topicsResolvedAt = .now
             }
         }
-        let (revoked, listener) = self.group.withLockedValue { group -> ([TopicPartition], any ConsumerRebalanceListener) in
+        let (revoked, listener) = self.group.withLockedValue {
+            group -> ([TopicPartition], any ConsumerRebalanceListener) in
             (group.rebalanceProtocol == .eager ? group.owned.sorted() : [], group.listener)
         }
         if !revoked.isEmpty {
@@ -331,7 +335,8 @@ extension KafkaConsumer {
     }
 
     func membershipLost(_ error: KafkaError) async {
-        let (lost, listener) = self.group.withLockedValue { group -> ([TopicPartition], any ConsumerRebalanceListener) in
+        let (lost, listener) = self.group.withLockedValue {
+            group -> ([TopicPartition], any ConsumerRebalanceListener) in
             defer {
                 group.owned = []
                 group.generation = -1
@@ -496,7 +501,9 @@ extension KafkaConsumer {
                     groups: [
                         .init(
                             groupId: groupID,
-                            topics: topics.map { .init(name: $0, partitionIndexes: (byTopic[$0] ?? []).map(\.partition)) }
+                            topics: topics.map {
+                                .init(name: $0, partitionIndexes: (byTopic[$0] ?? []).map(\.partition))
+                            }
                         )
                     ],
                     requireStable: self.configuration.isolationLevel == .readCommitted
