@@ -205,8 +205,12 @@ public final class BrokerConnection: Sendable {
     }
 
     /// Sends `request` at `version` and decodes the response.
-    public func send<R: KafkaRequest>(_ request: R, version: Int16) async throws -> R.Response {
-        let future = try self.writer.write(request, version: version)
+    ///
+    /// - Parameter timeout: overrides `request.timeout.ms` for requests the broker may hold longer
+    ///   on purpose (JoinGroup waits up to the rebalance timeout).
+    public func send<R: KafkaRequest>(_ request: R, version: Int16, timeout: Duration? = nil) async throws -> R.Response
+    {
+        let future = try self.writer.write(request, version: version, timeout: timeout.map(TimeAmount.init))
         return try await PendingResponse<R.Response>(future: future, version: version).response()
     }
 
@@ -263,9 +267,10 @@ struct RequestWriter: Sendable {
     func write<R: KafkaRequest>(
         _ request: R,
         version: Int16,
-        expectsResponse: Bool = true
+        expectsResponse: Bool = true,
+        timeout: TimeAmount? = nil
     ) throws -> EventLoopFuture<ByteBuffer> {
-        try self.write(R.self, version: version, expectsResponse: expectsResponse) { frame in
+        try self.write(R.self, version: version, expectsResponse: expectsResponse, timeout: timeout) { frame in
             try request.write(into: &frame, version: version)
             return []
         }
@@ -277,6 +282,7 @@ struct RequestWriter: Sendable {
         _ type: R.Type,
         version: Int16,
         expectsResponse: Bool,
+        timeout: TimeAmount? = nil,
         encodeBody: (inout ByteBuffer) throws -> [ByteBuffer]
     ) throws -> EventLoopFuture<ByteBuffer> {
         let correlationID = self.nextCorrelationID.withLockedValue { value -> Int32 in
@@ -312,7 +318,7 @@ struct RequestWriter: Sendable {
             expectsResponse: expectsResponse,
             // ApiVersions responses always use header v0, so a client can read them at any version.
             hasFlexibleResponseHeader: flexible && R.apiKey != .apiVersions,
-            timeout: self.timeout,
+            timeout: timeout ?? self.timeout,
             promise: promise
         )
         let written = self.channel.eventLoop.makePromise(of: Void.self)

@@ -22,17 +22,20 @@ public final class KafkaConsumer: Sendable {
     public let configuration: KafkaConsumerConfiguration
     public let cluster: KafkaCluster
     private let ownsCluster: Bool
-    private let logger: Logger
+    let logger: Logger
 
-    private struct State: Sendable {
+    struct State: Sendable {
         var fetch = FetchState()
         var pollWaiter: CheckedContinuation<Void, Never>?
         var isClosed = false
     }
 
-    private let state = NIOLockedValueBox(State())
-    private let fetcherWakeup: WakeupSignal
+    let state = NIOLockedValueBox(State())
+    let fetcherWakeup: WakeupSignal
     private let fetcherTask: NIOLockedValueBox<Task<Void, Never>?> = NIOLockedValueBox(nil)
+    /// Consumer-group state (subscribe mode); see KafkaConsumer+Group.swift.
+    let group = NIOLockedValueBox(ConsumerGroupState())
+    let groupWakeup = WakeupSignal(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
 
     public init(
         configuration: KafkaConsumerConfiguration,
@@ -49,7 +52,7 @@ public final class KafkaConsumer: Sendable {
         self.fetcherTask.withLockedValue { $0 = task }
     }
 
-    private var defaultReset: FetchState.SeekTarget? {
+    var defaultReset: FetchState.SeekTarget? {
         switch self.configuration.autoOffsetReset {
         case .earliest: return .earliest
         case .latest: return .latest
@@ -135,6 +138,8 @@ public final class KafkaConsumer: Sendable {
     ///   `auto.offset.reset=none`), once; `CancellationError` if the calling task is cancelled.
     public func poll() async throws -> [KafkaConsumerRecord] {
         let maxRecords = self.configuration.maxPollRecords
+        self.pollStarted()
+        defer { self.pollEnded() }
         while true {
             try Task.checkCancellation()
             let (records, error, closed) = self.state.withLockedValue { state in
@@ -190,8 +195,10 @@ public final class KafkaConsumer: Sendable {
     /// Every record, in order per partition, as an `AsyncSequence`.
     public var records: KafkaConsumerRecords { KafkaConsumerRecords(consumer: self) }
 
-    /// Stops fetching and, if the consumer made it, closes the cluster connections.
+    /// Leaves the group (committing first with `enable.auto.commit`), stops fetching and, if the
+    /// consumer made it, closes the cluster connections.
     public func close() async {
+        await self.closeGroup()
         self.state.withLockedValue { $0.isClosed = true }
         let task = self.fetcherTask.withLockedValue { $0 }
         task?.cancel()
@@ -201,7 +208,7 @@ public final class KafkaConsumer: Sendable {
         if self.ownsCluster { await self.cluster.shutdown() }
     }
 
-    private func wakePoller() {
+    func wakePoller() {
         let waiter = self.state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             defer { state.pollWaiter = nil }
             return state.pollWaiter
@@ -309,7 +316,7 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    private func failPoll(_ error: KafkaError) {
+    func failPoll(_ error: KafkaError) {
         self.state.withLockedValue { $0.fetch.error = error }
         self.wakePoller()
     }

@@ -28,6 +28,28 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var checkCRCs: Bool = true
     /// `client.rack`. Default: empty.
     public var clientRack: String = ""
+    /// `group.id`: the consumer group that ``KafkaConsumer/subscribe(topics:listener:)`` joins.
+    /// Default: none (assign mode only).
+    public var groupID: String?
+    /// `group.instance.id`: a static member id (KIP-345). Default: none (dynamic member).
+    public var groupInstanceID: String?
+    /// `partition.assignment.strategy`: the assignors offered to the group, most preferred first.
+    /// Default: range, then cooperative-sticky (Kafka 3).
+    public var partitionAssignmentStrategy: [any ConsumerPartitionAssignor] = [
+        RangeAssignor(), CooperativeStickyAssignor(),
+    ]
+    /// `enable.auto.commit`: commit positions every `auto.commit.interval.ms`, on revocation and on
+    /// close. Default: true.
+    public var enableAutoCommit: Bool = true
+    /// `auto.commit.interval.ms`. Default: 5000.
+    public var autoCommitIntervalMs: Int = 5_000
+    /// `session.timeout.ms`. Default: 45000.
+    public var sessionTimeoutMs: Int = 45_000
+    /// `heartbeat.interval.ms`. Default: 3000.
+    public var heartbeatIntervalMs: Int = 3_000
+    /// `max.poll.interval.ms`: a member that does not poll for this long leaves the group (and
+    /// rejoins on its next poll); also the group's rebalance timeout. Default: 300000.
+    public var maxPollIntervalMs: Int = 300_000
 
     public init(client: KafkaClientConfiguration) {
         self.client = client
@@ -56,5 +78,33 @@ public struct KafkaConsumerConfiguration: Sendable {
         self.isolationLevel = isolation == "read_committed" ? .readCommitted : .readUncommitted
         self.checkCRCs = try reader.bool("check.crcs", default: self.checkCRCs)
         self.clientRack = reader.string("client.rack", default: self.clientRack)
+        self.groupID = reader.optionalString("group.id")
+        self.groupInstanceID = reader.optionalString("group.instance.id")
+        if let strategies = reader.optionalString("partition.assignment.strategy") {
+            self.partitionAssignmentStrategy = try PartitionAssignmentStrategy.assignors(from: strategies)
+        }
+        self.enableAutoCommit = try reader.bool("enable.auto.commit", default: self.enableAutoCommit)
+        self.autoCommitIntervalMs = try reader.int("auto.commit.interval.ms", default: self.autoCommitIntervalMs)
+        self.sessionTimeoutMs = try reader.int(
+            "session.timeout.ms",
+            default: self.sessionTimeoutMs,
+            in: 1...Int(Int32.max)
+        )
+        self.heartbeatIntervalMs = try reader.int(
+            "heartbeat.interval.ms",
+            default: self.heartbeatIntervalMs,
+            in: 1...Int(Int32.max)
+        )
+        self.maxPollIntervalMs = try reader.int(
+            "max.poll.interval.ms",
+            default: self.maxPollIntervalMs,
+            in: 1...Int(Int32.max)
+        )
+        guard self.heartbeatIntervalMs < self.sessionTimeoutMs else {
+            throw KafkaError.invalidConfiguration(
+                property: "heartbeat.interval.ms",
+                reason: "must be lower than session.timeout.ms (\(self.sessionTimeoutMs)); a third of it is usual"
+            )
+        }
     }
 }

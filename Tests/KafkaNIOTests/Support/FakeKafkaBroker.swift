@@ -170,7 +170,10 @@ final class FakeKafkaBroker: Sendable {
             ApiVersionsRequest.self, MetadataRequest.self, ProduceRequest.self, FetchRequest.self,
             ListOffsetsRequest.self, CreateTopicsRequest.self, DeleteTopicsRequest.self,
             DescribeConfigsRequest.self, DescribeClusterRequest.self, InitProducerIdRequest.self,
-            FindCoordinatorRequest.self, ListGroupsRequest.self, DescribeGroupsRequest.self, OffsetFetchRequest.self,
+            // Group APIs: offered so that tests can script a coordinator.
+            FindCoordinatorRequest.self, JoinGroupRequest.self, SyncGroupRequest.self, HeartbeatRequest.self,
+            LeaveGroupRequest.self, OffsetCommitRequest.self, OffsetFetchRequest.self, ListGroupsRequest.self,
+            DescribeGroupsRequest.self,
         ]
     }
 
