@@ -32,10 +32,10 @@ struct GroupsAdminIntegrationTests {
             for result in results { _ = try result.get() }
         }
 
-        _ = try GroupMember.run([
+        _ = try PythonGroupMember.run([
             "commit", "--bootstrap", bootstrap, "--group", simpleGroup, "--topic", topic, "--offsets", "0=3,1=4",
         ])
-        let member = try GroupMember.start([
+        let member = try PythonGroupMember.start([
             "member", "--bootstrap", bootstrap, "--group", liveGroup, "--topic", topic, "--client-id", "interop-member",
             "--commit", "0=6",
         ])
@@ -100,7 +100,7 @@ enum CLI {
 }
 
 /// scripts/interop/group_member.py.
-enum GroupMember {
+enum PythonGroupMember {
     static var script: String {
         TestEnvironment.repositoryRoot.appendingPathComponent("scripts/interop/group_member.py").path
     }
