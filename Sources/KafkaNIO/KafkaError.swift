@@ -27,6 +27,9 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     case shutDown
     /// The caller used the API incorrectly; the message says how.
     case invalidArgument(String)
+    /// The call is not allowed in the client's current state (a transactional producer's calls
+    /// out of order, for example); the message says which call must come first.
+    case illegalState(String)
 
     public var description: String {
         switch self {
@@ -45,6 +48,7 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
         case .retriesExhausted(let last): return "gave up after retries: \(last)"
         case .shutDown: return "the client has been shut down"
         case .invalidArgument(let reason): return "invalid argument: \(reason)"
+        case .illegalState(let reason): return "illegal state: \(reason)"
         }
     }
 
