@@ -170,6 +170,9 @@ final class FakeKafkaBroker: Sendable {
             ApiVersionsRequest.self, MetadataRequest.self, ProduceRequest.self, FetchRequest.self,
             ListOffsetsRequest.self, CreateTopicsRequest.self, DeleteTopicsRequest.self,
             DescribeConfigsRequest.self, DescribeClusterRequest.self, InitProducerIdRequest.self,
+            // Transactions.
+            FindCoordinatorRequest.self, AddPartitionsToTxnRequest.self, AddOffsetsToTxnRequest.self,
+            EndTxnRequest.self, TxnOffsetCommitRequest.self,
         ]
     }
 
