@@ -84,6 +84,7 @@ import Testing
         let commit = Self.illegalStateMessage { try state.startCommit() }
         #expect(commit?.contains("abortTransaction") == true, "\(commit ?? "")")
         #expect(Self.illegalStateMessage { try state.prepareSend(to: Self.tp) }?.contains("abortTransaction") == true)
+        #expect(Self.illegalStateMessage { try state.begin() }?.contains("abortTransaction") == true)
         try state.startAbort()
         state.transactionCompleted()
         #expect(state.phase == .ready)
@@ -406,7 +407,11 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
     }
 
     /// A transaction coordinator and partition leader in one: records what arrives.
-    static func transactionScript(port: Int, produceError: KafkaErrorCode = .noError) -> FakeKafkaBroker.Script {
+    static func transactionScript(
+        port: Int,
+        produceError: KafkaErrorCode = .noError,
+        endTxnError: KafkaErrorCode = .noError
+    ) -> FakeKafkaBroker.Script {
         { request in
             switch request.api {
             case .findCoordinator:
@@ -449,7 +454,7 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
                     )
                 )
             case .endTxn:
-                return .response(EndTxnResponse(errorCode: 0))
+                return .response(EndTxnResponse(errorCode: endTxnError.rawValue))
             default:
                 return .standard
             }
@@ -591,6 +596,31 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
                     #expect(message?.contains("must be closed") == true)
                 }
                 #expect(broker.requests(.endTxn).isEmpty)
+            }
+        }
+    }
+}
+
+extension TransactionFakeBrokerTests {
+    @Test func aFencedEndTxnFailsTheCommitAndEveryLaterCall() async throws {
+        try await withFakeBroker(topics: ["t": 1]) { broker in
+            broker.setScript(Self.transactionScript(port: broker.port, endTxnError: .producerFenced))
+            try await withProducer(Self.producerConfiguration(broker)) { producer in
+                try await withTimeout { try await producer.initTransactions() }
+                try producer.beginTransaction()
+                _ = try await withTimeout { try await producer.send(Self.record("a", partition: 0)) }
+                let commit = await Result(catching: { try await producer.commitTransaction() }).failure
+                guard case .broker(.producerFenced, let message)? = commit as? KafkaError else {
+                    Issue.record("commit: \(String(describing: commit))")
+                    return
+                }
+                #expect(message?.contains("fenced by another instance with the same transactional.id \"tx\"") == true)
+                let send = await producer.send(contentsOf: [Self.record("b", partition: 0)])
+                guard case .failure(.broker(.producerFenced, _)) = send.first else {
+                    Issue.record("send after fencing: \(send)")
+                    return
+                }
+                #expect(broker.requests(.endTxn).count == 1, "a fatal answer is not retried")
             }
         }
     }

@@ -79,6 +79,8 @@ struct TransactionState: Sendable {
         case .ready: self.phase = .inTransaction
         case .uninitialized, .initializing:
             throw self.illegal("beginTransaction", hint: "call initTransactions() first")
+        case .abortableError:
+            throw self.abortableFailure("beginTransaction")
         default:
             throw self.illegal(
                 "beginTransaction",
