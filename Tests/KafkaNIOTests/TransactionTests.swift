@@ -124,7 +124,9 @@ import Testing
         #expect(messages.count == 6)
         #expect(messages.allSatisfy { $0.contains("must be closed") })
         if code == .producerFenced || code == .invalidProducerEpoch {
-            #expect(messages.allSatisfy { $0.contains("fenced by another instance with the same transactional.id \"tx\"") })
+            #expect(
+                messages.allSatisfy { $0.contains("fenced by another instance with the same transactional.id \"tx\"") }
+            )
         }
         // A later abortable error does not leave the fatal state.
         state.failed(.broker(.topicAuthorizationFailed, message: nil))
@@ -385,7 +387,8 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
                     ]
                 )
             ])
-            return offset == 0 ? .response(response) : .after(.milliseconds(Int64(fetch.maxWaitMs)), .response(response))
+            return offset == 0
+                ? .response(response) : .after(.milliseconds(Int64(fetch.maxWaitMs)), .response(response))
         }
         try await withFakeBroker(topics: ["t": 1], script: script) { broker in
             var configuration = ConsumerTests.configuration(broker)
@@ -434,7 +437,9 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
                         resultsByTopicV3AndBelow: add.v3AndBelowTopics.map { topic in
                             .init(
                                 name: topic.name,
-                                resultsByPartition: topic.partitions.map { .init(partitionIndex: $0, partitionErrorCode: 0) }
+                                resultsByPartition: topic.partitions.map {
+                                    .init(partitionIndex: $0, partitionErrorCode: 0)
+                                }
                             )
                         }
                     )
@@ -576,7 +581,9 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
             try await withProducer(Self.producerConfiguration(broker)) { producer in
                 try await withTimeout { try await producer.initTransactions() }
                 try producer.beginTransaction()
-                let results = try await withTimeout { await producer.send(contentsOf: [Self.record("a", partition: 0)]) }
+                let results = try await withTimeout {
+                    await producer.send(contentsOf: [Self.record("a", partition: 0)])
+                }
                 guard case .failure(.broker(.producerFenced, let message)) = results.first else {
                     Issue.record("expected a fenced error: \(results)")
                     return

@@ -609,7 +609,7 @@ extension KafkaProducer {
         groupInstanceID: String? = nil
     ) async throws {
         let transactionalID = try self.requireTransactional("sendOffsetsToTransaction")
-        let (producerID, producerEpoch) = try self.withTransaction { state throws(KafkaError) in
+        let (producerID, producerEpoch) = try self.withState { state throws(KafkaError) in
             try state.transaction?.checkSendOffsets()
             return (state.producerID, state.producerEpoch)
         }
@@ -680,14 +680,15 @@ extension KafkaProducer {
 
     /// Runs `body` on the transaction state under the lock.
     private func withTransaction<T>(_ body: (inout TransactionState) throws(KafkaError) -> T) throws(KafkaError) -> T {
-        try self.withTransaction { (state: inout State) throws(KafkaError) -> T in
+        try self.withState { (state: inout State) throws(KafkaError) -> T in
             // requireTransactional ran first, so the transaction exists.
             guard state.transaction != nil else { throw KafkaError.illegalState("the producer is not transactional") }
             return try body(&state.transaction!)
         }
     }
 
-    private func withTransaction<T>(_ body: (inout State) throws(KafkaError) -> T) throws(KafkaError) -> T {
+    /// Runs `body` on the producer's state under the lock.
+    private func withState<T>(_ body: (inout State) throws(KafkaError) -> T) throws(KafkaError) -> T {
         let result = self.state.withLockedValue { state -> Result<T, KafkaError> in
             do throws(KafkaError) {
                 return .success(try body(&state))
@@ -822,8 +823,9 @@ extension KafkaProducer {
         while !remaining.isEmpty {
             attempt += 1
             var request = template
-            var byTopic: [String: [TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic.TxnOffsetCommitRequestPartition]] =
-                [:]
+            var byTopic:
+                [String: [TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic.TxnOffsetCommitRequestPartition]] =
+                    [:]
             for (topicPartition, offset) in remaining {
                 byTopic[topicPartition.topic, default: []].append(
                     .init(

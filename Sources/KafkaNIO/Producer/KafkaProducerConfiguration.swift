@@ -110,7 +110,8 @@ public struct KafkaProducerConfiguration: Sendable {
             if !self.enableIdempotence && properties["enable.idempotence"] != nil {
                 throw KafkaError.invalidConfiguration(
                     property: "enable.idempotence",
-                    reason: "a transactional producer needs idempotence; remove enable.idempotence=false or transactional.id"
+                    reason:
+                        "a transactional producer needs idempotence; remove enable.idempotence=false or transactional.id"
                 )
             }
             if self.acks != -1 {

@@ -55,7 +55,9 @@ struct TransactionState: Sendable {
     var isFatal: Bool { self.phase == .fatalError }
     var isCompleting: Bool { self.phase == .committing || self.phase == .aborting }
     /// Whether batches not sent yet must be dropped rather than sent (an abort is coming).
-    var dropsUnsentBatches: Bool { self.phase == .aborting || self.phase == .abortableError || self.phase == .fatalError }
+    var dropsUnsentBatches: Bool {
+        self.phase == .aborting || self.phase == .abortableError || self.phase == .fatalError
+    }
 
     // MARK: Calls
 
