@@ -633,6 +633,92 @@ extension TransactionFakeBrokerTests {
     }
 }
 
+extension TransactionFakeBrokerTests {
+    @Test func initTransactionsRetriesTheCoordinatorsTransientErrors() async throws {
+        try await withFakeBroker(topics: ["t": 1]) { broker in
+            let standard = Self.transactionScript(port: broker.port)
+            broker.setScript { request in
+                guard request.api == .initProducerId else { return standard(request) }
+                switch request.index {
+                case 0:
+                    return .response(InitProducerIdResponse(errorCode: KafkaErrorCode.concurrentTransactions.rawValue))
+                case 1: return .response(InitProducerIdResponse(errorCode: KafkaErrorCode.notCoordinator.rawValue))
+                case 2:
+                    return .response(
+                        InitProducerIdResponse(errorCode: KafkaErrorCode.coordinatorLoadInProgress.rawValue)
+                    )
+                default: return standard(request)
+                }
+            }
+            try await withProducer(Self.producerConfiguration(broker)) { producer in
+                try await withTimeout { try await producer.initTransactions() }
+                try producer.beginTransaction()
+            }
+            #expect(broker.requests(.initProducerId).count == 4)
+            #expect(broker.requests(.findCoordinator).count >= 2, "NOT_COORDINATOR looks the coordinator up again")
+        }
+    }
+
+    @Test func sendOffsetsToTransactionAddsTheGroupThenCommitsToTheGroupCoordinator() async throws {
+        try await withFakeBroker(topics: ["t": 2]) { broker in
+            let standard = Self.transactionScript(port: broker.port)
+            broker.setScript { request in
+                switch request.api {
+                case .addOffsetsToTxn: return .response(AddOffsetsToTxnResponse(errorCode: 0))
+                case .txnOffsetCommit:
+                    guard let commit = try? request.decode(TxnOffsetCommitRequest.self) else { return .close }
+                    return .response(
+                        TxnOffsetCommitResponse(
+                            topics: commit.topics.map { topic in
+                                .init(
+                                    name: topic.name,
+                                    partitions: topic.partitions.map { .init(partitionIndex: $0.partitionIndex) }
+                                )
+                            }
+                        )
+                    )
+                default: return standard(request)
+                }
+            }
+            try await withProducer(Self.producerConfiguration(broker)) { producer in
+                try await withTimeout { try await producer.initTransactions() }
+                try producer.beginTransaction()
+                try await withTimeout {
+                    try await producer.sendOffsetsToTransaction(
+                        [TopicPartition("t", 0): 10, TopicPartition("t", 1): 20],
+                        groupID: "g",
+                        generationID: 4,
+                        memberID: "m-1",
+                        groupInstanceID: "static-1"
+                    )
+                }
+                try await withTimeout { try await producer.commitTransaction() }
+            }
+            let finds = try broker.requests(.findCoordinator).map { try $0.decode(FindCoordinatorRequest.self) }
+            #expect(finds.contains { $0.keyType == 0 && ($0.key == "g" || $0.coordinatorKeys == ["g"]) })
+            let add = try #require(broker.requests(.addOffsetsToTxn).first).decode(AddOffsetsToTxnRequest.self)
+            #expect(add.groupId == "g")
+            #expect(add.transactionalId == "tx")
+            #expect(add.producerId == 77)
+            let commit = try #require(broker.requests(.txnOffsetCommit).first).decode(TxnOffsetCommitRequest.self)
+            #expect(commit.generationId == 4)
+            #expect(commit.memberId == "m-1")
+            #expect(commit.groupInstanceId == "static-1")
+            #expect(commit.producerEpoch == 3)
+            let offsets = commit.topics.flatMap { topic in
+                topic.partitions.map { ($0.partitionIndex, $0.committedOffset) }
+            }
+            #expect(offsets.sorted { $0.0 < $1.0 }.map(\.1) == [10, 20])
+            // Offsets alone start the transaction: the commit sends EndTxn.
+            #expect(try #require(broker.requests(.endTxn).first).decode(EndTxnRequest.self).committed)
+            let order = broker.requests.compactMap { $0.api }.filter {
+                [.addOffsetsToTxn, .txnOffsetCommit, .endTxn].contains($0)
+            }
+            #expect(order == [.addOffsetsToTxn, .txnOffsetCommit, .endTxn])
+        }
+    }
+}
+
 extension Result where Failure == any Error {
     init(catching body: () async throws -> Success) async {
         do {

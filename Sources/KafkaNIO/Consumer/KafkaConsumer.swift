@@ -444,23 +444,6 @@ public final class KafkaConsumer: Sendable {
         if !results.isEmpty { self.wakePoller() }
         self.fetcherWakeup.signal()
     }
-
-    /// Decodes a partition's fetched bytes (see ``FetchState/decodeFetchedRecords``), without
-    /// read_committed filtering.
-    static func decodeRecords(
-        _ bytes: ByteBuffer?,
-        topicPartition: TopicPartition,
-        fetchOffset: Int64,
-        verifyCRC: Bool
-    ) throws -> ([KafkaConsumerRecord], Int64) {
-        try FetchState.decodeFetchedRecords(
-            bytes,
-            topicPartition: topicPartition,
-            fetchOffset: fetchOffset,
-            verifyCRC: verifyCRC,
-            abortedTransactions: nil
-        )
-    }
 }
 
 /// The records of a ``KafkaConsumer`` as an `AsyncSequence`; iteration ends when the consumer is
