@@ -31,6 +31,9 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     /// wrong credentials, mechanism not enabled). Not retriable: the settings must change. The
     /// message names the setting to check and never contains a password.
     case authenticationFailed(String)
+    /// The call is not allowed in the client's current state (a transactional producer's calls
+    /// out of order, for example); the message says which call must come first.
+    case illegalState(String)
 
     public var description: String {
         switch self {
@@ -50,6 +53,7 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
         case .shutDown: return "the client has been shut down"
         case .invalidArgument(let reason): return "invalid argument: \(reason)"
         case .authenticationFailed(let reason): return "authentication failed: \(reason)"
+        case .illegalState(let reason): return "illegal state: \(reason)"
         }
     }
 

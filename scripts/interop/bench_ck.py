@@ -6,7 +6,8 @@
       Print ONE JSON line {"records": N, "bytes": total_value_bytes, "seconds": elapsed}, the same
       shape as `swift-connect kafka perf produce|consume`. Produce: linger.ms=5, large batches,
       acks=1 (or --idempotent: enable.idempotence=true), no compression, timed from the first
-      produce() to flush() returning. Consume: assign
+      produce() to flush() returning. --transaction-size K: transactional (acks=all), transactions
+      of K records one after another, each committed before the next begins. Consume: assign
       all partitions at the beginning, consume(10000) in a loop until N records, count only.
   bench_ck.py create --bootstrap B --topic T --partitions P
   bench_ck.py delete --bootstrap B --topic T
@@ -50,6 +51,8 @@ def produce(args) -> int:
         "delivery.report.only.error": True,
         "on_delivery": on_error,
     }
+    if args.transaction_size:
+        return produce_transactions(args, config, errors)
     if args.idempotent:
         # The ordering guarantee swift-connect gives by default: acks=all, sequence numbers.
         config["enable.idempotence"] = True
@@ -72,6 +75,35 @@ def produce(args) -> int:
     seconds = time.perf_counter() - start
     if remaining or errors:
         return fail(f"produce: {remaining} undelivered, {len(errors)} errors (first: {errors[:1]})")
+    print(json.dumps({"records": args.records, "bytes": args.records * args.record_size, "seconds": seconds}))
+    return 0
+
+
+def produce_transactions(args, config, errors) -> int:
+    """Transactions of --transaction-size records one after the other: begin, produce, commit
+    (commit flushes), as `swift-connect kafka perf produce --transaction-size` does."""
+    config["transactional.id"] = f"bench-ck-{uuid.uuid4()}"
+    producer = Producer(config)
+    producer.init_transactions(30)
+    value = (b"0123456789abcdef" * (args.record_size // 16 + 1))[: args.record_size]
+    topic = args.topic
+    produce_one = producer.produce
+    start = time.perf_counter()
+    sent = 0
+    while sent < args.records:
+        count = min(args.transaction_size, args.records - sent)
+        sent += count
+        producer.begin_transaction()
+        for _ in range(count):
+            try:
+                produce_one(topic, value)
+            except BufferError:
+                producer.poll(0.01)
+                produce_one(topic, value)
+        producer.commit_transaction(args.timeout_s)
+    seconds = time.perf_counter() - start
+    if errors:
+        return fail(f"produce: {len(errors)} errors (first: {errors[:1]})")
     print(json.dumps({"records": args.records, "bytes": args.records * args.record_size, "seconds": seconds}))
     return 0
 
@@ -228,6 +260,7 @@ def main() -> int:
     p.add_argument("--record-size", type=int, required=True)
     p.add_argument("--timeout-s", type=float, default=600.0)
     p.add_argument("--idempotent", action="store_true", help="enable.idempotence=true (acks=all)")
+    p.add_argument("--transaction-size", type=int, default=0, help="records per transaction (0: none)")
     p = with_topic("consume", consume, "time consuming N records from the beginning")
     p.add_argument("--records", type=int, required=True)
     p.add_argument("--timeout-s", type=float, default=600.0)

@@ -22,16 +22,29 @@ struct PerfCommand: AsyncParsableCommand {
         @Option(help: "Value size in bytes.") var recordSize: Int
         @Option(help: "Records per send(contentsOf:) call.") var chunk: Int = 10_000
         @Option(help: "Chunks in flight at once.") var window: Int = 8
+        @Option(help: "Records per transaction (0: no transactions); each one is begun, sent and committed.")
+        var transactionSize: Int = 0
 
         func run() async throws {
             let payload = ByteBuffer(repeating: UInt8(ascii: "x"), count: recordSize)
+            var defaults = [
+                "linger.ms": "5", "batch.size": "4194304", "max.request.size": "8388608",
+            ]
+            if transactionSize > 0 {
+                defaults["transactional.id"] = "perf-\(UInt32.random(in: 0...UInt32.max))"
+                // Each transaction is one send(contentsOf:) awaited before the commit, so lingering
+                // would only add 5 ms per transaction; librdkafka's commit flushes without lingering.
+                defaults["linger.ms"] = "0"
+            }
             let configuration = try KafkaProducerConfiguration(
                 // The reference run (scripts/interop/bench_ck.py) uses 4 MiB batches and 8 MiB requests;
                 // acks stays at Kafka's default (all) so that the idempotent producer can pipeline.
-                properties: try connection.clientProperties(defaults: [
-                    "linger.ms": "5", "batch.size": "4194304", "max.request.size": "8388608",
-                ])
+                properties: try connection.clientProperties(defaults: defaults)
             )
+            if transactionSize > 0 {
+                try await self.runTransactions(configuration, payload: payload)
+                return
+            }
             let (seconds, failures) = try await connection.withCluster { cluster -> (Double, Int) in
                 let producer = KafkaProducer(configuration: configuration, cluster: cluster)
                 // Metadata first, so the timing covers producing only.
@@ -63,6 +76,38 @@ struct PerfCommand: AsyncParsableCommand {
                         }
                     }
                     return failures
+                }
+                let seconds = monotonicSeconds() - start
+                await producer.close()
+                return (seconds, failures)
+            }
+            writeStandardOutput(
+                "{\"records\": \(records), \"bytes\": \(records * recordSize), \"seconds\": \(seconds), \"failures\": \(failures)}\n"
+            )
+            if failures > 0 { throw ExitCode(1) }
+        }
+
+        /// Transactions of `transactionSize` records, one after the other: begin, send, commit.
+        private func runTransactions(_ configuration: KafkaProducerConfiguration, payload: ByteBuffer) async throws {
+            let (seconds, failures) = try await connection.withCluster { cluster -> (Double, Int) in
+                let producer = KafkaProducer(configuration: configuration, cluster: cluster)
+                _ = try await cluster.metadata(for: [topic], allowAutoTopicCreation: true)
+                try await producer.initTransactions()
+                let start = monotonicSeconds()
+                var failures = 0
+                var sent = 0
+                while sent < records {
+                    let count = min(transactionSize, records - sent)
+                    sent += count
+                    try producer.beginTransaction()
+                    let results = await producer.send(
+                        contentsOf: [KafkaProducerRecord](
+                            repeating: KafkaProducerRecord(topic: topic, value: payload),
+                            count: count
+                        )
+                    )
+                    failures += results.filter { if case .failure = $0 { true } else { false } }.count
+                    try await producer.commitTransaction()
                 }
                 let seconds = monotonicSeconds() - start
                 await producer.close()

@@ -12,7 +12,11 @@ public struct ApiVersionsTable: Sendable, Equatable {
     /// The newest versions this client uses, where it deliberately stays below what it can encode
     /// (Fetch v13+ addresses topics by id only; the client keeps to names for now).
     static let clientMaximum: [ApiKey: Int16] = [
-        .fetch: 12
+        .fetch: 12,
+        // v4+ is the brokers' batched form; v5 and EndTxn v5 belong to transactions v2 (KIP-890),
+        // where the coordinator bumps the epoch per transaction: this client speaks v1 semantics.
+        .addPartitionsToTxn: 3,
+        .endTxn: 4,
     ]
 
     /// The highest version of `R` both this client and the broker support, or nil if none.

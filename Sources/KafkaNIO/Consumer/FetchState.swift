@@ -1,4 +1,5 @@
 import KafkaProtocol
+import NIOCore
 
 /// Records fetched for one partition, decoded, waiting to be returned by `poll`.
 struct CompletedFetch: Sendable {
@@ -9,6 +10,8 @@ struct CompletedFetch: Sendable {
     /// Where consumption continues after these records (past skipped control batches too).
     var nextOffset: Int64
     var highWatermark: Int64
+    /// The last stable offset (read_committed: the end of what may be read); -1 if not known.
+    var lastStableOffset: Int64 = -1
 }
 
 /// What a consumer knows about its assigned partitions; value type, no I/O.
@@ -21,6 +24,10 @@ struct FetchState: Sendable {
         var position: Int64?
         var fetchOffset: Int64?
         var highWatermark: Int64?
+        /// The last stable offset from the last fetch: below it every transaction is decided.
+        var lastStableOffset: Int64?
+        /// Whether the consumer reads committed data only (isolation.level=read_committed).
+        var readCommitted = false
         var isPaused = false
         var isFetchInFlight = false
         var epoch = 0
@@ -29,16 +36,30 @@ struct FetchState: Sendable {
         var retryAt: ContinuousClock.Instant?
         var lastFetchStartedAt: ContinuousClock.Instant?
 
-        /// The last fetch showed data beyond the fetch offset.
-        var hasBacklog: Bool {
-            guard let highWatermark, let fetchOffset else { return false }
-            return highWatermark > fetchOffset
+        /// The end of what this consumer may read: the last stable offset under read_committed
+        /// (as Kafka's consumer), else the high watermark.
+        var visibleEnd: Int64? {
+            if self.readCommitted, let lastStableOffset, lastStableOffset >= 0 { return lastStableOffset }
+            return self.highWatermark
         }
 
-        /// The last fetch read up to the high watermark.
+        /// The last fetch showed readable data beyond the fetch offset.
+        var hasBacklog: Bool {
+            guard let end = self.visibleEnd, let fetchOffset else { return false }
+            return end > fetchOffset
+        }
+
+        /// The last fetch read up to the end of readable data.
         var isCaughtUp: Bool {
-            guard let highWatermark, let fetchOffset else { return false }
-            return fetchOffset >= highWatermark
+            guard let end = self.visibleEnd, let fetchOffset else { return false }
+            return fetchOffset >= end
+        }
+
+        /// How far the position trails the readable end (the last stable offset under
+        /// read_committed), as Kafka's `currentLag`.
+        var lag: Int64? {
+            guard let end = self.visibleEnd, let position else { return nil }
+            return max(0, end - position)
         }
     }
 
@@ -52,6 +73,12 @@ struct FetchState: Sendable {
     private(set) var completed: [CompletedFetch] = []
     private(set) var bufferedRecords = 0
     var error: KafkaError?
+    /// isolation.level=read_committed: lag and end of data use the last stable offset.
+    let readCommitted: Bool
+
+    init(readCommitted: Bool = false) {
+        self.readCommitted = readCommitted
+    }
 
     var assignment: [TopicPartition] { self.partitions.keys.sorted() }
 
@@ -62,7 +89,7 @@ struct FetchState: Sendable {
             if let existing = self.partitions[topicPartition] {
                 next[topicPartition] = existing
             } else {
-                next[topicPartition] = PartitionState(pendingReset: defaultReset)
+                next[topicPartition] = PartitionState(readCommitted: self.readCommitted, pendingReset: defaultReset)
             }
         }
         self.partitions = next
@@ -150,6 +177,7 @@ struct FetchState: Sendable {
         state.isFetchInFlight = false
         state.fetchOffset = fetch.nextOffset
         state.highWatermark = fetch.highWatermark
+        if fetch.lastStableOffset >= 0 { state.lastStableOffset = fetch.lastStableOffset }
         state.retryAt = nil
         if fetch.records.isEmpty {
             // Nothing to hand out (e.g. only control batches): consumption moves on at once.
@@ -232,5 +260,82 @@ struct FetchState: Sendable {
             }
         }
         self.completed = kept
+    }
+}
+
+// MARK: - read_committed
+
+/// Drops the batches of aborted transactions from a fetched partition's data, as Kafka's consumer
+/// does under read_committed; value type, no I/O.
+///
+/// The fetch response lists the aborted transactions overlapping the fetched range as (producer
+/// id, first offset). A producer id is "aborted" from its first offset until that producer's ABORT
+/// marker: its transactional batches in between are skipped. Batches of the same producer before
+/// the first offset (an earlier, committed transaction) and after the marker are kept. The list
+/// holds for this one response only.
+struct AbortedTransactionFilter: Sendable {
+    /// Aborted transactions not reached yet, by first offset (latest first, so the next is last).
+    private var upcoming: [(producerID: Int64, firstOffset: Int64)]
+    /// Producers whose current transaction is aborted.
+    private(set) var abortedProducers: Set<Int64> = []
+
+    init(_ abortedTransactions: [(producerID: Int64, firstOffset: Int64)]) {
+        self.upcoming = abortedTransactions.sorted { $0.firstOffset > $1.firstOffset }
+    }
+
+    /// Whether `batch` is to be skipped: a transactional batch of an aborted transaction. Control
+    /// batches are never returned to the application anyway; an ABORT marker ends its producer's
+    /// aborted span.
+    mutating func skips(_ batch: RecordBatch) -> Bool {
+        guard batch.producerId >= 0 else { return false }
+        // Transactions that started at or before this batch's last offset are now in force.
+        while let next = self.upcoming.last, next.firstOffset <= batch.lastOffset {
+            self.abortedProducers.insert(next.producerID)
+            self.upcoming.removeLast()
+        }
+        if batch.isControl {
+            if batch.controlType == .abort { self.abortedProducers.remove(batch.producerId) }
+            return true
+        }
+        return batch.isTransactional && self.abortedProducers.contains(batch.producerId)
+    }
+}
+
+extension FetchState {
+    /// Decodes a partition's fetched bytes: records at or after `fetchOffset`, control batches
+    /// skipped, batches of aborted transactions skipped when `abortedTransactions` is given
+    /// (read_committed), and the offset to fetch next (past everything skipped).
+    static func decodeFetchedRecords(
+        _ bytes: ByteBuffer?,
+        topicPartition: TopicPartition,
+        fetchOffset: Int64,
+        verifyCRC: Bool,
+        abortedTransactions: [(producerID: Int64, firstOffset: Int64)]?
+    ) throws -> (records: [KafkaConsumerRecord], nextOffset: Int64) {
+        guard let bytes, bytes.readableBytes > 0 else { return ([], fetchOffset) }
+        var reader = RecordBatchReader(bytes, verifyCRC: verifyCRC)
+        var filter = abortedTransactions.map { AbortedTransactionFilter($0) }
+        var records: [KafkaConsumerRecord] = []
+        var nextOffset = fetchOffset
+        while let batch = try reader.next() {
+            nextOffset = max(nextOffset, batch.lastOffset + 1)
+            if filter?.skips(batch) == true || batch.isControl { continue }
+            records.reserveCapacity(records.count + batch.records.count)
+            for record in batch.records where record.offset >= fetchOffset {
+                records.append(
+                    KafkaConsumerRecord(
+                        topic: topicPartition.topic,
+                        partition: topicPartition.partition,
+                        offset: record.offset,
+                        timestamp: batch.timestampType == .logAppendTime ? batch.maxTimestamp : record.timestamp,
+                        timestampType: batch.timestampType,
+                        key: record.key,
+                        value: record.value,
+                        headers: record.headers
+                    )
+                )
+            }
+        }
+        return (records, nextOffset)
     }
 }

@@ -25,12 +25,12 @@ public final class KafkaConsumer: Sendable {
     let logger: Logger
 
     struct State: Sendable {
-        var fetch = FetchState()
+        var fetch: FetchState
         var pollWaiter: CheckedContinuation<Void, Never>?
         var isClosed = false
     }
 
-    let state = NIOLockedValueBox(State())
+    let state: NIOLockedValueBox<State>
     let fetcherWakeup: WakeupSignal
     private let fetcherTask: NIOLockedValueBox<Task<Void, Never>?> = NIOLockedValueBox(nil)
     /// Consumer-group state (subscribe mode); see KafkaConsumer+Group.swift.
@@ -43,6 +43,9 @@ public final class KafkaConsumer: Sendable {
         logger: Logger = Logger(label: "swift-connect.kafka.consumer")
     ) {
         self.configuration = configuration
+        self.state = NIOLockedValueBox(
+            State(fetch: FetchState(readCommitted: configuration.isolationLevel == .readCommitted))
+        )
         self.cluster = cluster ?? KafkaCluster(configuration: configuration.client, logger: logger)
         self.ownsCluster = cluster == nil
         self.logger = logger
@@ -116,14 +119,16 @@ public final class KafkaConsumer: Sendable {
         self.state.withLockedValue { $0.fetch.partitions[topicPartition]?.position }
     }
 
-    /// How far the position trails the partition's high watermark, as of the last fetch.
+    /// How far the position trails the end of readable data as of the last fetch: the high
+    /// watermark, or under `isolation.level=read_committed` the last stable offset (as Kafka).
     public func lag(_ topicPartition: TopicPartition) -> Int64? {
-        self.state.withLockedValue { state in
-            guard let partition = state.fetch.partitions[topicPartition], let position = partition.position,
-                let highWatermark = partition.highWatermark
-            else { return nil }
-            return max(0, highWatermark - position)
-        }
+        self.state.withLockedValue { $0.fetch.partitions[topicPartition]?.lag }
+    }
+
+    /// The partition's last stable offset as of the last fetch (read_committed reads stop there:
+    /// records of transactions still open lie beyond it); nil until a fetch reported one.
+    public func lastStableOffset(_ topicPartition: TopicPartition) -> Int64? {
+        self.state.withLockedValue { $0.fetch.partitions[topicPartition]?.lastStableOffset }
     }
 
     /// The partition's high watermark as of the last fetch.
@@ -380,11 +385,16 @@ public final class KafkaConsumer: Sendable {
                     continue
                 }
                 do {
-                    let (records, nextOffset) = try Self.decodeRecords(
+                    // read_committed: the aborted transactions the broker listed (none: an empty list).
+                    let aborted: [(producerID: Int64, firstOffset: Int64)]? =
+                        self.configuration.isolationLevel == .readCommitted
+                        ? (partition.abortedTransactions ?? []).map { ($0.producerId, $0.firstOffset) } : nil
+                    let (records, nextOffset) = try FetchState.decodeFetchedRecords(
                         partition.records,
                         topicPartition: topicPartition,
                         fetchOffset: fetchOffset,
-                        verifyCRC: self.configuration.checkCRCs
+                        verifyCRC: self.configuration.checkCRCs,
+                        abortedTransactions: aborted
                     )
                     results.append(
                         CompletedFetch(
@@ -392,7 +402,8 @@ public final class KafkaConsumer: Sendable {
                             epoch: epoch,
                             records: records,
                             nextOffset: nextOffset,
-                            highWatermark: partition.highWatermark
+                            highWatermark: partition.highWatermark,
+                            lastStableOffset: partition.lastStableOffset
                         )
                     )
                 } catch {
@@ -439,40 +450,6 @@ public final class KafkaConsumer: Sendable {
         for topic in invalidate { await self.cluster.invalidate(topic: topic) }
         if !results.isEmpty { self.wakePoller() }
         self.fetcherWakeup.signal()
-    }
-
-    /// Decodes a partition's fetched bytes: records at or after `fetchOffset`, control batches
-    /// skipped, and the offset to fetch next.
-    static func decodeRecords(
-        _ bytes: ByteBuffer?,
-        topicPartition: TopicPartition,
-        fetchOffset: Int64,
-        verifyCRC: Bool
-    ) throws -> ([KafkaConsumerRecord], Int64) {
-        guard let bytes, bytes.readableBytes > 0 else { return ([], fetchOffset) }
-        var reader = RecordBatchReader(bytes, verifyCRC: verifyCRC)
-        var records: [KafkaConsumerRecord] = []
-        var nextOffset = fetchOffset
-        while let batch = try reader.next() {
-            nextOffset = max(nextOffset, batch.lastOffset + 1)
-            if batch.isControl { continue }
-            records.reserveCapacity(records.count + batch.records.count)
-            for record in batch.records where record.offset >= fetchOffset {
-                records.append(
-                    KafkaConsumerRecord(
-                        topic: topicPartition.topic,
-                        partition: topicPartition.partition,
-                        offset: record.offset,
-                        timestamp: batch.timestampType == .logAppendTime ? batch.maxTimestamp : record.timestamp,
-                        timestampType: batch.timestampType,
-                        key: record.key,
-                        value: record.value,
-                        headers: record.headers
-                    )
-                )
-            }
-        }
-        return (records, nextOffset)
     }
 }
 

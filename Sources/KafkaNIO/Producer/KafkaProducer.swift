@@ -29,8 +29,23 @@ public final class KafkaProducer: Sendable {
         /// The producer id and epoch from InitProducerId (idempotence); -1 until known.
         var producerID: Int64 = -1
         var producerEpoch: Int16 = -1
+        /// The transaction state machine (`transactional.id` set); nil for other producers.
+        var transaction: TransactionState?
 
-        var isIdle: Bool { self.accumulator.isEmpty && self.inFlightBatches == 0 }
+        /// Nothing queued, nothing in flight, and no AddPartitionsToTxn under way.
+        var isIdle: Bool {
+            self.accumulator.isEmpty && self.inFlightBatches == 0
+                && (self.transaction?.addingPartitions.isEmpty ?? true)
+        }
+
+        /// Takes the flush waiters if the producer is idle.
+        mutating func takeFlushWaitersIfIdle() -> [CheckedContinuation<Void, Never>] {
+            guard self.isIdle, !self.flushWaiters.isEmpty else { return [] }
+            let waiters = self.flushWaiters
+            self.flushWaiters = []
+            self.flushRequests = 0
+            return waiters
+        }
     }
 
     private let state: NIOLockedValueBox<State>
@@ -55,8 +70,10 @@ public final class KafkaProducer: Sendable {
                     compression: configuration.compression,
                     maxInFlightPerPartition: configuration.isIdempotent
                         ? configuration.maxInFlightRequestsPerConnection : 1,
-                    assignsSequences: configuration.isIdempotent
-                )
+                    assignsSequences: configuration.isIdempotent,
+                    transactional: configuration.isTransactional
+                ),
+                transaction: configuration.transactionalID.map { TransactionState(transactionalID: $0) }
             )
         )
         self.wakeup = WakeupSignal(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
@@ -87,6 +104,18 @@ public final class KafkaProducer: Sendable {
     /// Returns once the records are queued (it may first wait for partition metadata).
     func enqueue(_ records: [KafkaProducerRecord], group: DeliveryGroup) async {
         guard !records.isEmpty else { return }
+        // A transactional producer sends only inside a transaction: fail fast, before any lookup.
+        if let error = self.state.withLockedValue({ state -> KafkaError? in
+            do throws(KafkaError) {
+                try state.transaction?.failIfNotReadyForSend()
+                return nil
+            } catch {
+                return error
+            }
+        }) {
+            group.complete(records.indices) { _, _ in .failure(error) }
+            return
+        }
         // Partition counts for topics not seen yet.
         let unknownTopics = self.state.withLockedValue { state -> Set<String> in
             var unknown: Set<String> = []
@@ -145,6 +174,14 @@ public final class KafkaProducer: Sendable {
                     continue
                 }
                 let partition = state.accumulator.partition(for: record, partitionCount: count)
+                if state.transaction != nil {
+                    do throws(KafkaError) {
+                        try state.transaction?.prepareSend(to: TopicPartition(record.topic, partition))
+                    } catch {
+                        immediateFailures.append((index, error))
+                        continue
+                    }
+                }
                 state.accumulator.append(
                     record,
                     to: TopicPartition(record.topic, partition),
@@ -197,7 +234,10 @@ public final class KafkaProducer: Sendable {
         await withDiscardingTaskGroup { group in
             var producerIDAttempts = 0
             while true {
-                if self.configuration.isIdempotent, self.state.withLockedValue({ $0.producerID < 0 && !$0.isIdle }) {
+                // A transactional producer gets its producer id from initTransactions().
+                if self.configuration.isIdempotent, !self.configuration.isTransactional,
+                    self.state.withLockedValue({ $0.producerID < 0 && !$0.isIdle })
+                {
                     do {
                         try await self.initProducerID()
                     } catch {
@@ -207,6 +247,15 @@ public final class KafkaProducer: Sendable {
                             self.failAllPending(kafkaError)
                         }
                         try? await Task.sleep(for: self.configuration.client.retryBackoff(attempt: producerIDAttempts))
+                        continue
+                    }
+                }
+                if self.configuration.isTransactional {
+                    self.dropUnsentBatchesIfAborting()
+                    let toAdd = self.state.withLockedValue { $0.transaction?.takePartitionsToAdd() ?? [] }
+                    if !toAdd.isEmpty {
+                        // As Kafka's sender: transactional requests go one at a time, before data.
+                        await self.addPartitionsToTransaction(toAdd)
                         continue
                     }
                 }
@@ -222,7 +271,11 @@ public final class KafkaProducer: Sendable {
                     var planned: [Int32: Int] = [:]
                     let flushing = state.flushRequests > 0 || state.isClosing
                     let inFlight = state.inFlightPerNode
+                    // Copied: the closure below must not read `state` while drain mutates it.
+                    let transaction = state.transaction
                     let (batches, nextDue) = state.accumulator.drain(now: now, flushing: flushing) { topicPartition in
+                        // A partition's batch waits until AddPartitionsToTxn added the partition.
+                        if let transaction, !transaction.maySend(topicPartition) { return false }
                         guard let leader = metadata.leader(of: topicPartition) else {
                             unknownLeaders.insert(topicPartition.topic)
                             return false
@@ -350,7 +403,7 @@ public final class KafkaProducer: Sendable {
             )
         }
         let request = ProduceRequest(
-            transactionalId: nil,
+            transactionalId: self.configuration.transactionalID,
             acks: self.configuration.acks,
             timeoutMs: Int32(clamping: self.configuration.client.requestTimeoutMs),
             topicData: topicData.map { .init(name: $0.key, partitionData: $0.value) }
@@ -393,6 +446,7 @@ public final class KafkaProducer: Sendable {
         }
 
         var invalidateTopics: Set<String> = []
+        var finalFailures: [KafkaError] = []
         var requeue: [ProducerBatch] = []
         var outOfOrder: [ProducerBatch] = []
         for var batch in batches where batch.encoded != nil {
@@ -442,7 +496,8 @@ public final class KafkaProducer: Sendable {
                 )
                 requeue.append(batch)
             } else {
-                batch.fail(outcome)
+                finalFailures.append(outcome)
+                batch.fail(self.reportedFailure(outcome))
             }
         }
         for topic in invalidateTopics { await self.cluster.invalidate(topic: topic) }
@@ -450,6 +505,9 @@ public final class KafkaProducer: Sendable {
         let deliveryTimeout = Duration.milliseconds(self.configuration.deliveryTimeoutMs)
         var fatallyOutOfOrder: [ProducerBatch] = []
         let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+            // A batch of a transaction that failed for good fails the transaction (Kafka's
+            // handleFailedBatch): abortable, or fatal when the producer was fenced.
+            for failure in finalFailures { state.transaction?.failed(failure) }
             state.inFlightPerNode[node, default: 1] -= 1
             for batch in outOfOrder {
                 let topicPartition = batch.topicPartition
@@ -475,11 +533,12 @@ public final class KafkaProducer: Sendable {
                 }
             }
             state.inFlightBatches -= batches.count
-            guard state.isIdle, !state.flushWaiters.isEmpty else { return [] }
-            let waiters = state.flushWaiters
-            state.flushWaiters = []
-            state.flushRequests = 0
-            return waiters
+            let outOfOrderError = KafkaError.broker(
+                .outOfOrderSequenceNumber,
+                message: "the broker lost track of this producer's sequence"
+            )
+            if !fatallyOutOfOrder.isEmpty { state.transaction?.failed(outOfOrderError) }
+            return state.takeFlushWaitersIfIdle()
         }
         for batch in fatallyOutOfOrder {
             batch.fail(
@@ -491,5 +550,416 @@ public final class KafkaProducer: Sendable {
         }
         for waiter in waiters { waiter.resume() }
         self.wakeup.signal()
+    }
+}
+
+// MARK: - Transactions
+
+extension KafkaProducer {
+    /// Registers the producer's `transactional.id` with its transaction coordinator: gets the
+    /// producer id and a new epoch (which fences any older producer with the same id and aborts
+    /// its open transaction) and starts sequence numbers again. Call once, before the first
+    /// ``beginTransaction()``.
+    /// - Throws: ``KafkaError/illegalState(_:)`` without `transactional.id` or when called twice;
+    ///   a broker error when the coordinator refuses (fatal ones make the producer unusable).
+    public func initTransactions() async throws {
+        let transactionalID = try self.requireTransactional("initTransactions")
+        try self.withTransaction { state throws(KafkaError) in try state.startInit() }
+        do {
+            let response = try await self.transactionCoordinatorRequest("InitProducerId") {
+                InitProducerIdRequest(
+                    transactionalId: transactionalID,
+                    transactionTimeoutMs: Int32(clamping: self.configuration.transactionTimeoutMs),
+                    producerId: -1,
+                    producerEpoch: -1
+                )
+            } errorCode: {
+                $0.errorCode
+            }
+            self.state.withLockedValue { state in
+                state.producerID = response.producerId
+                state.producerEpoch = response.producerEpoch
+                state.accumulator.resetSequences()
+                state.transaction?.initCompleted()
+            }
+        } catch {
+            throw self.transactionFailed(error)
+        }
+    }
+
+    /// Starts a transaction: records sent from now until ``commitTransaction()`` or
+    /// ``abortTransaction()`` become visible to `read_committed` consumers together, or never.
+    public func beginTransaction() throws {
+        _ = try self.requireTransactional("beginTransaction")
+        try self.withTransaction { state throws(KafkaError) in try state.begin() }
+    }
+
+    /// Commits consumer group offsets as part of the current transaction (the consume-transform-
+    /// produce pattern): AddOffsetsToTxn to the transaction coordinator, then TxnOffsetCommit to
+    /// the group's coordinator. The offsets become the group's committed offsets only if the
+    /// transaction commits. `offsets` are the next offsets to consume, per partition.
+    ///
+    /// Pass the consumer group's generation, member id and `group.instance.id` so that the group
+    /// coordinator can reject a zombie member; the defaults skip that check.
+    public func sendOffsetsToTransaction(
+        _ offsets: [TopicPartition: Int64],
+        groupID: String,
+        generationID: Int32 = -1,
+        memberID: String = "",
+        groupInstanceID: String? = nil
+    ) async throws {
+        let transactionalID = try self.requireTransactional("sendOffsetsToTransaction")
+        let (producerID, producerEpoch) = try self.withState { state throws(KafkaError) in
+            try state.transaction?.checkSendOffsets()
+            return (state.producerID, state.producerEpoch)
+        }
+        do {
+            _ = try await self.transactionCoordinatorRequest("AddOffsetsToTxn") {
+                AddOffsetsToTxnRequest(
+                    transactionalId: transactionalID,
+                    producerId: producerID,
+                    producerEpoch: producerEpoch,
+                    groupId: groupID
+                )
+            } errorCode: {
+                $0.errorCode
+            }
+            self.state.withLockedValue { $0.transaction?.offsetsAdded() }
+            try await self.commitTransactionalOffsets(
+                offsets,
+                request: TxnOffsetCommitRequest(
+                    transactionalId: transactionalID,
+                    groupId: groupID,
+                    producerId: producerID,
+                    producerEpoch: producerEpoch,
+                    generationId: generationID,
+                    memberId: memberID,
+                    groupInstanceId: groupInstanceID
+                )
+            )
+        } catch {
+            throw self.transactionFailed(error)
+        }
+    }
+
+    /// Sends every record of the transaction, waits for all of them, and commits the transaction
+    /// (EndTxn). If a record could not be delivered the commit fails and the transaction must be
+    /// aborted with ``abortTransaction()``.
+    public func commitTransaction() async throws {
+        _ = try self.requireTransactional("commitTransaction")
+        try self.withTransaction { state throws(KafkaError) in try state.startCommit() }
+        await self.flush()
+        // A batch that failed while flushing moved the transaction to an error state.
+        try self.withTransaction { state throws(KafkaError) in try state.startCommit() }
+        try await self.endTransaction(committed: true)
+    }
+
+    /// Aborts the transaction: records not sent yet are dropped (their sends fail), those in flight
+    /// are awaited, and the coordinator writes abort markers, so `read_committed` consumers never
+    /// see any record of it. Allowed after a non-fatal error of the transaction.
+    public func abortTransaction() async throws {
+        _ = try self.requireTransactional("abortTransaction")
+        try self.withTransaction { state throws(KafkaError) in try state.startAbort() }
+        self.dropUnsentBatchesIfAborting()
+        self.wakeup.signal()
+        await self.flush()
+        try await self.endTransaction(committed: false)
+    }
+
+    // MARK: Helpers
+
+    private func requireTransactional(_ call: String) throws(KafkaError) -> String {
+        guard let transactionalID = self.configuration.transactionalID else {
+            throw KafkaError.illegalState(
+                "cannot call \(call): the producer is not transactional; set transactional.id"
+            )
+        }
+        if self.state.withLockedValue({ $0.isClosing || $0.isClosed }) { throw KafkaError.shutDown }
+        return transactionalID
+    }
+
+    /// Runs `body` on the transaction state under the lock.
+    private func withTransaction<T>(_ body: (inout TransactionState) throws(KafkaError) -> T) throws(KafkaError) -> T {
+        try self.withState { (state: inout State) throws(KafkaError) -> T in
+            // requireTransactional ran first, so the transaction exists.
+            guard state.transaction != nil else { throw KafkaError.illegalState("the producer is not transactional") }
+            return try body(&state.transaction!)
+        }
+    }
+
+    /// Runs `body` on the producer's state under the lock.
+    private func withState<T>(_ body: (inout State) throws(KafkaError) -> T) throws(KafkaError) -> T {
+        let result = self.state.withLockedValue { state -> Result<T, KafkaError> in
+            do throws(KafkaError) {
+                return .success(try body(&state))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Records a failed transactional step in the state machine; returns the error to throw.
+    private func transactionFailed(_ error: any Error) -> any Error {
+        guard let kafkaError = error as? KafkaError else { return error }
+        return self.state.withLockedValue { state -> KafkaError in
+            state.transaction?.failed(kafkaError)
+            if let transaction = state.transaction, transaction.isFatal, let last = transaction.lastError {
+                return last
+            }
+            return kafkaError
+        }
+    }
+
+    /// The error a failed batch reports: a fencing error says what it means for the producer.
+    fileprivate func reportedFailure(_ error: KafkaError) -> KafkaError {
+        guard let transactionalID = self.configuration.transactionalID, TransactionState.isFatal(error) else {
+            return error
+        }
+        return TransactionState.fatalError(error, transactionalID: transactionalID)
+    }
+
+    /// Fails every batch not sent yet when the transaction is being aborted or has failed, as
+    /// Kafka's sender does (`abortUndrainedBatches`); batches in flight are awaited.
+    fileprivate func dropUnsentBatchesIfAborting() {
+        let (batches, error, waiters) = self.state.withLockedValue {
+            state -> ([ProducerBatch], KafkaError, [CheckedContinuation<Void, Never>]) in
+            guard let transaction = state.transaction, transaction.dropsUnsentBatches else {
+                return ([], .shutDown, [])
+            }
+            let batches = state.accumulator.removeAllPending()
+            let error =
+                transaction.lastError
+                ?? .illegalState("the transaction was aborted before this record was sent")
+            return (batches, error, state.takeFlushWaitersIfIdle())
+        }
+        for batch in batches { batch.fail(error) }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// EndTxn (when the coordinator knows of the transaction), then back to Ready.
+    private func endTransaction(committed: Bool) async throws {
+        guard let transactionalID = self.configuration.transactionalID else { return }
+        let (started, producerID, producerEpoch) = self.state.withLockedValue {
+            ($0.transaction?.transactionStarted ?? false, $0.producerID, $0.producerEpoch)
+        }
+        if started {
+            do {
+                _ = try await self.transactionCoordinatorRequest("EndTxn") {
+                    EndTxnRequest(
+                        transactionalId: transactionalID,
+                        producerId: producerID,
+                        producerEpoch: producerEpoch,
+                        committed: committed
+                    )
+                } errorCode: {
+                    $0.errorCode
+                }
+            } catch {
+                throw self.transactionFailed(error)
+            }
+        }
+        self.state.withLockedValue { $0.transaction?.transactionCompleted() }
+    }
+
+    /// Sends a request to the transaction coordinator, looking it up first, and retries what
+    /// Kafka retries (coordinator moved or loading, concurrent transactions, lost connections)
+    /// until `max.block.ms`. Throws the broker error for abortable and fatal answers.
+    private func transactionCoordinatorRequest<R: KafkaRequest>(
+        _ name: String,
+        _ makeRequest: () -> R,
+        errorCode: (R.Response) -> Int16
+    ) async throws -> R.Response {
+        guard let transactionalID = self.configuration.transactionalID else {
+            throw KafkaError.illegalState("the producer is not transactional")
+        }
+        let deadline = ContinuousClock.now + .milliseconds(self.configuration.maxBlockMs)
+        var attempt = 0
+        while true {
+            attempt += 1
+            var failure: KafkaError
+            do {
+                let connection = try await self.cluster.coordinator(for: transactionalID, type: .transaction)
+                let response = try await connection.send(makeRequest())
+                let code = KafkaErrorCode(rawValue: errorCode(response))
+                if code == .noError { return response }
+                failure = .broker(code, message: name)
+                switch TransactionState.classify(code) {
+                case .retriable(let refresh):
+                    if refresh { await self.cluster.coordinatorMoved(key: transactionalID, type: .transaction) }
+                case .abortable, .fatal:
+                    throw failure
+                }
+            } catch let error as KafkaError where error.isRetriable {
+                await self.cluster.coordinatorMoved(key: transactionalID, type: .transaction)
+                failure = error
+            }
+            guard ContinuousClock.now < deadline else {
+                throw KafkaError.retriesExhausted(
+                    last: "\(name) for transactional.id \(transactionalID) within max.block.ms: \(failure)"
+                )
+            }
+            self.logger.debug("retrying \(name)", metadata: ["error": "\(failure)", "attempt": "\(attempt)"])
+            // CONCURRENT_TRANSACTIONS clears within milliseconds; Kafka retries it after 20 ms.
+            let backoff: Duration =
+                if case .broker(.concurrentTransactions, _) = failure {
+                    .milliseconds(20)
+                } else {
+                    self.configuration.client.retryBackoff(attempt: attempt)
+                }
+            try await Task.sleep(for: backoff)
+        }
+    }
+
+    /// TxnOffsetCommit to the group's coordinator, retrying partitions with retriable errors.
+    private func commitTransactionalOffsets(
+        _ offsets: [TopicPartition: Int64],
+        request template: TxnOffsetCommitRequest
+    ) async throws {
+        let groupID = template.groupId
+        var remaining = offsets
+        let deadline = ContinuousClock.now + .milliseconds(self.configuration.maxBlockMs)
+        var attempt = 0
+        while !remaining.isEmpty {
+            attempt += 1
+            var request = template
+            var byTopic:
+                [String: [TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic.TxnOffsetCommitRequestPartition]] =
+                    [:]
+            for (topicPartition, offset) in remaining {
+                byTopic[topicPartition.topic, default: []].append(
+                    .init(
+                        partitionIndex: topicPartition.partition,
+                        committedOffset: offset,
+                        committedLeaderEpoch: -1,
+                        committedMetadata: ""
+                    )
+                )
+            }
+            request.topics = byTopic.sorted { $0.key < $1.key }.map { .init(name: $0.key, partitions: $0.value) }
+            var failure: KafkaError?
+            do {
+                let connection = try await self.cluster.coordinator(for: groupID, type: .group)
+                let response = try await connection.send(request)
+                for topic in response.topics {
+                    for partition in topic.partitions {
+                        let topicPartition = TopicPartition(topic.name, partition.partitionIndex)
+                        let code = KafkaErrorCode(rawValue: partition.errorCode)
+                        if code == .noError {
+                            remaining[topicPartition] = nil
+                            continue
+                        }
+                        let error = KafkaError.broker(code, message: "TxnOffsetCommit for \(topicPartition)")
+                        switch TransactionState.classify(code) {
+                        case .retriable(let refresh):
+                            if refresh { await self.cluster.coordinatorMoved(key: groupID, type: .group) }
+                            failure = error
+                        case .abortable, .fatal:
+                            throw error
+                        }
+                    }
+                }
+            } catch let error as KafkaError where error.isRetriable {
+                await self.cluster.coordinatorMoved(key: groupID, type: .group)
+                failure = error
+            }
+            guard !remaining.isEmpty else { return }
+            guard ContinuousClock.now < deadline else {
+                throw KafkaError.retriesExhausted(
+                    last: "TxnOffsetCommit for group \(groupID) within max.block.ms: \(failure.map { "\($0)" } ?? "")"
+                )
+            }
+            try await Task.sleep(for: self.configuration.client.retryBackoff(attempt: attempt))
+        }
+    }
+
+    /// AddPartitionsToTxn for partitions new to the transaction (one request for all of them);
+    /// partitions with retriable errors are tried again on the sender's next round.
+    fileprivate func addPartitionsToTransaction(_ partitions: Set<TopicPartition>) async {
+        guard let transactionalID = self.configuration.transactionalID else { return }
+        let (producerID, producerEpoch) = self.state.withLockedValue { ($0.producerID, $0.producerEpoch) }
+        var byTopic: [String: [Int32]] = [:]
+        for topicPartition in partitions { byTopic[topicPartition.topic, default: []].append(topicPartition.partition) }
+        let request = AddPartitionsToTxnRequest(
+            v3AndBelowTransactionalId: transactionalID,
+            v3AndBelowProducerId: producerID,
+            v3AndBelowProducerEpoch: producerEpoch,
+            v3AndBelowTopics: byTopic.sorted { $0.key < $1.key }.map {
+                .init(name: $0.key, partitions: $0.value.sorted())
+            }
+        )
+        var added: Set<TopicPartition> = []
+        var retry: Set<TopicPartition> = []
+        var failure: KafkaError?
+        var refreshCoordinator = false
+        do {
+            let connection = try await self.cluster.coordinator(for: transactionalID, type: .transaction)
+            let response = try await connection.send(request)
+            if response.errorCode != 0 {
+                // A top-level error applies to every partition.
+                for topic in request.v3AndBelowTopics {
+                    for partition in topic.partitions {
+                        retry.insert(TopicPartition(topic.name, partition))
+                    }
+                }
+                let code = KafkaErrorCode(rawValue: response.errorCode)
+                failure = .broker(code, message: "AddPartitionsToTxn")
+            }
+            for topic in response.resultsByTopicV3AndBelow {
+                for partition in topic.resultsByPartition {
+                    let topicPartition = TopicPartition(topic.name, partition.partitionIndex)
+                    let code = KafkaErrorCode(rawValue: partition.partitionErrorCode)
+                    if code == .noError {
+                        added.insert(topicPartition)
+                        continue
+                    }
+                    retry.insert(topicPartition)
+                    // OPERATION_NOT_ATTEMPTED marks the partitions held back by another's error.
+                    if code != .operationNotAttempted || failure == nil {
+                        failure = .broker(code, message: "AddPartitionsToTxn for \(topicPartition)")
+                    }
+                }
+            }
+            // Partitions the response did not mention are tried again.
+            retry.formUnion(partitions.subtracting(added))
+        } catch let error as KafkaError {
+            retry = partitions
+            failure = error
+            if error.isRetriable { refreshCoordinator = true }
+        } catch {
+            retry = partitions
+            failure = .connectionFailed("\(error)")
+        }
+        var waitBeforeRetry: Duration?
+        if let failure {
+            switch failure {
+            case .broker(let code, _):
+                switch TransactionState.classify(code) {
+                case .retriable(let refresh):
+                    refreshCoordinator = refreshCoordinator || refresh
+                    waitBeforeRetry =
+                        code == .concurrentTransactions
+                        ? .milliseconds(20) : .milliseconds(self.configuration.client.retryBackoffMs)
+                case .abortable, .fatal:
+                    self.state.withLockedValue { $0.transaction?.failed(failure) }
+                }
+            default:
+                if failure.isRetriable {
+                    waitBeforeRetry = .milliseconds(self.configuration.client.retryBackoffMs)
+                } else {
+                    self.state.withLockedValue { $0.transaction?.failed(failure) }
+                }
+            }
+            self.logger.debug("AddPartitionsToTxn failed", metadata: ["error": "\(failure)"])
+        }
+        if refreshCoordinator { await self.cluster.coordinatorMoved(key: transactionalID, type: .transaction) }
+        let waiters = self.state.withLockedValue { state in
+            state.transaction?.partitionsAdded(added, retry: retry)
+            return state.takeFlushWaitersIfIdle()
+        }
+        for waiter in waiters { waiter.resume() }
+        if let waitBeforeRetry { try? await Task.sleep(for: waitBeforeRetry) }
+        // Batches of an abandoned add are dropped on the sender's next round.
+        self.dropUnsentBatchesIfAborting()
     }
 }

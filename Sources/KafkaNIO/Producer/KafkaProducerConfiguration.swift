@@ -26,11 +26,24 @@ public struct KafkaProducerConfiguration: Sendable {
     /// Default: true (as Kafka 3+), unless `acks` or `max.in.flight.requests.per.connection` conflict
     /// and it was not set explicitly.
     public var enableIdempotence: Bool = true
+    /// `transactional.id`: makes the producer transactional (``KafkaProducer/initTransactions()``
+    /// and friends). A second producer with the same id fences this one. Implies idempotence.
+    /// Default: none.
+    public var transactionalID: String?
+    /// `transaction.timeout.ms`: how long the coordinator lets a transaction stay open before it
+    /// aborts it. Default: 60000.
+    public var transactionTimeoutMs: Int = 60_000
+    /// `max.block.ms`: how long ``KafkaProducer/initTransactions()``, ``KafkaProducer/commitTransaction()``
+    /// and ``KafkaProducer/abortTransaction()`` keep retrying the coordinator. Default: 60000.
+    public var maxBlockMs: Int = 60_000
 
     /// Whether the idempotent producer is in use: enabled, and the settings allow it.
     var isIdempotent: Bool {
         self.enableIdempotence && self.acks == -1 && self.maxInFlightRequestsPerConnection <= 5
     }
+
+    /// Whether the producer is transactional (`transactional.id` set).
+    var isTransactional: Bool { self.transactionalID != nil }
 
     public init(client: KafkaClientConfiguration) {
         self.client = client
@@ -65,6 +78,14 @@ public struct KafkaProducerConfiguration: Sendable {
         )
         self.retries = try reader.int("retries", default: self.retries)
         self.maxRequestSize = try reader.int("max.request.size", default: self.maxRequestSize, in: 1...Int(Int32.max))
+        let transactionalID = properties["transactional.id"]?.trimmingSpaces()
+        self.transactionalID = transactionalID?.isEmpty == false ? transactionalID : nil
+        self.transactionTimeoutMs = try reader.int(
+            "transaction.timeout.ms",
+            default: self.transactionTimeoutMs,
+            in: 1...Int(Int32.max)
+        )
+        self.maxBlockMs = try reader.int("max.block.ms", default: self.maxBlockMs, in: 0...Int(Int32.max))
         // As Kafka 3.2+: idempotence is on by default, silently off when other settings conflict
         // and it was not asked for, and an error when it was asked for explicitly.
         if properties["enable.idempotence"] != nil {
@@ -83,6 +104,29 @@ public struct KafkaProducerConfiguration: Sendable {
             }
         } else {
             self.enableIdempotence = self.acks == -1 && self.maxInFlightRequestsPerConnection <= 5
+        }
+        // A transactional producer is idempotent, so the same settings must allow it.
+        if self.transactionalID != nil {
+            if !self.enableIdempotence && properties["enable.idempotence"] != nil {
+                throw KafkaError.invalidConfiguration(
+                    property: "enable.idempotence",
+                    reason:
+                        "a transactional producer needs idempotence; remove enable.idempotence=false or transactional.id"
+                )
+            }
+            if self.acks != -1 {
+                throw KafkaError.invalidConfiguration(
+                    property: "acks",
+                    reason: "must be all (or -1) for a transactional producer; set acks=all or remove transactional.id"
+                )
+            }
+            if self.maxInFlightRequestsPerConnection > 5 {
+                throw KafkaError.invalidConfiguration(
+                    property: "max.in.flight.requests.per.connection",
+                    reason: "must be at most 5 for a transactional producer; lower it or remove transactional.id"
+                )
+            }
+            self.enableIdempotence = true
         }
     }
 }

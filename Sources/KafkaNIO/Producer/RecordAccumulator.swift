@@ -111,6 +111,8 @@ struct RecordAccumulator: Sendable {
     let maxInFlightPerPartition: Int
     /// Whether batches get producer sequence numbers (the idempotent producer).
     let assignsSequences: Bool
+    /// Whether batches are marked transactional (a transactional producer's batches).
+    let transactional: Bool
     private(set) var queues: [TopicPartition: PartitionQueue] = [:]
     /// The partition that records without key or partition go to, per topic (sticky partitioning).
     private var sticky: [String: Int32] = [:]
@@ -133,8 +135,10 @@ struct RecordAccumulator: Sendable {
         linger: Duration,
         compression: KafkaCompression,
         maxInFlightPerPartition: Int = 1,
-        assignsSequences: Bool = false
+        assignsSequences: Bool = false,
+        transactional: Bool = false
     ) {
+        self.transactional = transactional
         self.batchSize = batchSize
         self.linger = linger
         self.compression = compression
@@ -176,6 +180,7 @@ struct RecordAccumulator: Sendable {
             now: now,
             batchSize: self.batchSize,
             compression: self.compression,
+            transactional: self.transactional,
             bufferPool: &self.bufferPool,
             to: &self.queues[topicPartition, default: PartitionQueue()],
             topicPartition: topicPartition
@@ -194,6 +199,7 @@ struct RecordAccumulator: Sendable {
         now: ContinuousClock.Instant,
         batchSize: Int,
         compression: KafkaCompression,
+        transactional: Bool,
         bufferPool: inout [ByteBuffer],
         to queue: inout PartitionQueue,
         topicPartition: TopicPartition
@@ -211,6 +217,7 @@ struct RecordAccumulator: Sendable {
                 topicPartition: topicPartition,
                 builder: RecordBatchBuilder(
                     compression: compression,
+                    isTransactional: transactional,
                     initialCapacity: min(max(batchSize, 1024), 16 << 20) + 128,
                     reusing: bufferPool.popLast()
                 ),
@@ -326,6 +333,11 @@ struct RecordAccumulator: Sendable {
         self.queues[topicPartition]?.ready.contains { batch in
             batch.attempts > 0 && (batch.baseSequence.map { $0 < sequence } ?? false)
         } ?? false
+    }
+
+    /// Starts sequence numbers again at 0 (a new producer id or epoch from InitProducerId).
+    mutating func resetSequences() {
+        self.nextSequence = [:]
     }
 
     /// Removes every batch not in flight (the producer is closing without flushing).

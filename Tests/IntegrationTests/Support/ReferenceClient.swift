@@ -116,11 +116,11 @@ enum ReferenceClient {
         properties.sorted { $0.key < $1.key }.flatMap { ["--property", "\($0.key)=\($0.value)"] }
     }
 
-    private static func run(_ arguments: [String], input: String) throws -> String {
+    static func run(_ arguments: [String], input: String, script: String = "scripts/interop/ck.py") throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.python)
         process.arguments =
-            [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/interop/ck.py").path] + arguments
+            [TestEnvironment.repositoryRoot.appendingPathComponent(script).path] + arguments
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
@@ -146,7 +146,7 @@ enum ReferenceClient {
         errorRead.wait()
         guard process.terminationStatus == 0 else {
             throw TestFailure(
-                "ck.py \(arguments.first ?? "") exited \(process.terminationStatus): \(String(decoding: errorBox.data ?? Data(), as: UTF8.self))"
+                "\(script) \(arguments.first ?? "") exited \(process.terminationStatus): \(String(decoding: errorBox.data ?? Data(), as: UTF8.self))"
             )
         }
         return String(decoding: data, as: UTF8.self)

@@ -174,6 +174,9 @@ final class FakeKafkaBroker: Sendable {
             FindCoordinatorRequest.self, JoinGroupRequest.self, SyncGroupRequest.self, HeartbeatRequest.self,
             LeaveGroupRequest.self, OffsetCommitRequest.self, OffsetFetchRequest.self, ListGroupsRequest.self,
             DescribeGroupsRequest.self,
+            // Transactions.
+            AddPartitionsToTxnRequest.self, AddOffsetsToTxnRequest.self, EndTxnRequest.self,
+            TxnOffsetCommitRequest.self,
         ]
     }
 
