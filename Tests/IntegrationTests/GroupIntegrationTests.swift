@@ -140,8 +140,9 @@ struct GroupIntegrationTests {
             try await first.subscribe(topics: [topic], listener: firstListener)
             func owned(_ consumer: KafkaConsumer) -> Set<Int32> { Set(consumer.assignment.map(\.partition)) }
             try await Self.eventually(within: .seconds(15), "the first member owns everything") { owned(first) == all }
-            // Its own connections, as a member in another process would have.
-            let second = KafkaConsumer(configuration: configuration)
+            // The same KafkaCluster: each member must use its own coordinator connection, or one
+            // member's JoinGroup (held for the whole rebalance) stalls the other's requests.
+            let second = KafkaConsumer(configuration: configuration, cluster: cluster)
             try await second.subscribe(topics: [topic])
             try await Self.eventually(
                 within: .seconds(20),

@@ -231,7 +231,8 @@ public actor KafkaCluster {
         case transaction = 1
     }
 
-    /// The connection to the coordinator of consumer group or transactional id `key`.
+    /// The connection to the coordinator of consumer group or transactional id `key` (the
+    /// cluster's shared connection to that broker).
     ///
     /// Retries COORDINATOR_NOT_AVAILABLE and similar transient answers (a new group's coordinator
     /// may need a moment to load) until `request.timeout.ms` passes; callers that get
@@ -240,6 +241,17 @@ public actor KafkaCluster {
         let cacheKey = CoordinatorKey(key: key, type: type)
         if let nodeID = self.coordinators[cacheKey], let open = self.connections[nodeID], open.isActive {
             return open
+        }
+        let broker = try await self.coordinatorBroker(for: key, type: type)
+        return try await self.connection(to: broker.nodeID)
+    }
+
+    /// The broker that coordinates group or transactional id `key`, found with FindCoordinator (or
+    /// remembered from the last lookup).
+    public func coordinatorBroker(for key: String, type: CoordinatorType) async throws -> ClusterMetadata.Broker {
+        let cacheKey = CoordinatorKey(key: key, type: type)
+        if let nodeID = self.coordinators[cacheKey], let broker = self.cachedMetadata.brokers[nodeID] {
+            return broker
         }
         let deadline = ContinuousClock.now + .milliseconds(self.configuration.requestTimeoutMs)
         var attempt = 0
@@ -254,7 +266,7 @@ public actor KafkaCluster {
                     self.cachedMetadata.brokers[node.nodeID] = node
                 }
                 self.coordinators[cacheKey] = node.nodeID
-                return try await self.connection(to: node.nodeID)
+                return node
             } catch let error as KafkaError where error.isRetriable {
                 if case .connectionClosed = error { await self.connectionFailed(connection) }
                 if case .connectionFailed = error { await self.connectionFailed(connection) }
@@ -262,6 +274,25 @@ public actor KafkaCluster {
             }
             try await Task.sleep(for: self.configuration.retryBackoff(attempt: attempt))
         }
+    }
+
+    /// Opens a connection to `broker` that the cluster does not share or cache; the caller owns it
+    /// and closes it. Group members use one for the coordinator, as Java's clients do: a broker
+    /// answers one request per connection at a time, and a JoinGroup is held for the whole
+    /// rebalance, which would stall every other request on a shared connection.
+    public func openDedicatedConnection(to broker: ClusterMetadata.Broker) async throws -> BrokerConnection {
+        guard !self.isShutDown else { throw KafkaError.shutDown }
+        let connection = try await BrokerConnection.connect(
+            to: broker.address,
+            nodeID: broker.nodeID,
+            configuration: self.configuration,
+            eventLoopGroup: self.eventLoopGroup
+        )
+        if self.isShutDown {
+            await connection.close()
+            throw KafkaError.shutDown
+        }
+        return connection
     }
 
     /// Forgets the cached coordinator of `key` (after NOT_COORDINATOR or a failed connection).

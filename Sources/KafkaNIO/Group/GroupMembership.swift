@@ -129,6 +129,9 @@ public actor GroupMembership {
     private let joinWakeup = WakeupSignal(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
     private let heartbeatWakeup = WakeupSignal(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
     private var isClosed = false
+    /// This member's own connection to the coordinator (see
+    /// ``KafkaCluster/openDedicatedConnection(to:)``); closed when the coordinator moves and on close.
+    private var coordinator: BrokerConnection?
 
     public init(
         cluster: KafkaCluster,
@@ -197,6 +200,7 @@ public actor GroupMembership {
         for task in tasks { await task.value }
         self.joinTask = nil
         self.heartbeatTask = nil
+        await self.closeCoordinatorConnection()
     }
 
     /// Stops heartbeats and joins without sending LeaveGroup: to the coordinator the member
@@ -210,6 +214,35 @@ public actor GroupMembership {
         self.joinWakeup.signal()
         self.heartbeatWakeup.signal()
         for task in tasks { await task.value }
+        await self.closeCoordinatorConnection()
+    }
+
+    // MARK: Coordinator connection
+
+    private func coordinatorConnection() async throws -> BrokerConnection {
+        if let open = self.coordinator, open.isActive { return open }
+        let broker = try await self.cluster.coordinatorBroker(for: self.configuration.groupID, type: .group)
+        let connection = try await self.cluster.openDedicatedConnection(to: broker)
+        // The join and heartbeat tasks may both have opened one while this actor was suspended.
+        if let open = self.coordinator, open.isActive {
+            await connection.close()
+            return open
+        }
+        let previous = self.coordinator
+        self.coordinator = connection
+        if let previous { await previous.close() }
+        return connection
+    }
+
+    private func coordinatorMoved() async {
+        await self.cluster.coordinatorMoved(key: self.configuration.groupID, type: .group)
+        await self.closeCoordinatorConnection()
+    }
+
+    private func closeCoordinatorConnection() async {
+        let connection = self.coordinator
+        self.coordinator = nil
+        if let connection { await connection.close() }
     }
 
     // MARK: Join loop
@@ -258,7 +291,7 @@ public actor GroupMembership {
                     metadata: ["group": "\(self.configuration.groupID)", "error": "\(error)"]
                 )
                 _ = self.state.requestFailed()
-                await self.cluster.coordinatorMoved(key: self.configuration.groupID, type: .group)
+                await self.coordinatorMoved()
                 backoff = true
             }
             if backoff {
@@ -274,7 +307,7 @@ public actor GroupMembership {
 
     private func joinOnce() async throws -> JoinRound {
         let groupID = self.configuration.groupID
-        let connection = try await self.cluster.coordinator(for: groupID, type: .group)
+        let connection = try await self.coordinatorConnection()
         guard let joinVersion = connection.apiVersions.version(for: JoinGroupRequest.self), joinVersion >= 4 else {
             // v0-v3 cannot carry the member id MEMBER_ID_REQUIRED hands out.
             await self.fail(.unsupportedAPI(.joinGroup))
@@ -320,7 +353,7 @@ public actor GroupMembership {
         case .retryAfterBackoff:
             return .againAfterBackoff
         case .coordinatorMoved:
-            await self.cluster.coordinatorMoved(key: groupID, type: .group)
+            await self.coordinatorMoved()
             return .againAfterBackoff
         case .membershipLost(let lostCode):
             await self.handler.membershipLost(.broker(lostCode, message: "JoinGroup for group \(groupID)"))
@@ -402,7 +435,7 @@ public actor GroupMembership {
         case .rejoinNow, .stale:
             return .again
         case .coordinatorMoved:
-            await self.cluster.coordinatorMoved(key: groupID, type: .group)
+            await self.coordinatorMoved()
             return .againAfterBackoff
         case .membershipLost(let lostCode):
             await self.handler.membershipLost(.broker(lostCode, message: "SyncGroup for group \(groupID)"))
@@ -469,7 +502,7 @@ public actor GroupMembership {
         let groupID = self.configuration.groupID
         let code: KafkaErrorCode
         do {
-            let connection = try await self.cluster.coordinator(for: groupID, type: .group)
+            let connection = try await self.coordinatorConnection()
             let response = try await connection.send(
                 HeartbeatRequest(
                     groupId: groupID,
@@ -482,7 +515,7 @@ public actor GroupMembership {
         } catch {
             if self.isClosed { return }
             self.logger.debug("heartbeat failed", metadata: ["group": "\(groupID)", "error": "\(error)"])
-            await self.cluster.coordinatorMoved(key: groupID, type: .group)
+            await self.coordinatorMoved()
             return
         }
         switch self.state.heartbeatResponse(errorCode: code, generation: generation) {
@@ -492,7 +525,7 @@ public actor GroupMembership {
             self.lastHeartbeatSuccess = .now
             self.joinWakeup.signal()
         case .coordinatorMoved:
-            await self.cluster.coordinatorMoved(key: groupID, type: .group)
+            await self.coordinatorMoved()
         case .membershipLost(let lostCode):
             await self.handler.membershipLost(.broker(lostCode, message: "Heartbeat in group \(groupID)"))
             self.joinWakeup.signal()
@@ -508,7 +541,7 @@ public actor GroupMembership {
     private func sendLeaveGroup(memberID: String, reason: String) async {
         let groupID = self.configuration.groupID
         do {
-            let connection = try await self.cluster.coordinator(for: groupID, type: .group)
+            let connection = try await self.coordinatorConnection()
             guard let version = connection.apiVersions.version(for: LeaveGroupRequest.self) else { return }
             // v3 replaced the single member id with a list of members (for batch leaves).
             let request =
