@@ -231,7 +231,7 @@ public enum ConnectorClientConfigOverridePolicy: String, Sendable, Hashable, Cas
             throw ConfigError(
                 name: name,
                 parsedValue: value,
-                reason: "Class \(value) could not be found; use All, None or Principal"
+                reason: "Class \(value?.description ?? "null") could not be found; use All, None or Principal"
             )
         }
     }

@@ -378,7 +378,7 @@ public actor WorkerSourceTask {
         let deadline = ContinuousClock.now + timeout
         let timer = Task {
             try? await Task.sleep(until: deadline)
-            await self.wakeAll()
+            self.wakeAll()
         }
         await waitUntil { $0.sends.isEmpty || ContinuousClock.now >= deadline }
         timer.cancel()
