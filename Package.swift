@@ -125,7 +125,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ConnectRuntimeTests",
-            dependencies: ["ConnectRuntime", "ConnectAPI", "ConnectJSON", "ConnectFile"],
+            dependencies: [
+                "ConnectRuntime", "ConnectAPI", "ConnectJSON", "ConnectTransforms", "ConnectFile", "KafkaNIO",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConnectFileTests", dependencies: ["ConnectFile", "ConnectAPI"], swiftSettings: swiftSettings),
