@@ -131,7 +131,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ConnectFileTests", dependencies: ["ConnectFile", "ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConnectFileTests",
+            dependencies: ["ConnectFile", "ConnectAPI"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -30,7 +30,8 @@ struct StandaloneCommand: AsyncParsableCommand {
         let herder: StandaloneHerder
         do {
             let rawWorker = try ConnectorConfigFile.properties(try Self.read(workerProperties))
-            let workerProps = try await ConfigProviders.transformer(for: rawWorker)?.transform(rawWorker).data ?? rawWorker
+            let workerProps =
+                try await ConfigProviders.transformer(for: rawWorker)?.transform(rawWorker).data ?? rawWorker
             let config = try WorkerConfig(standalone: workerProps)
             let store = FileOffsetBackingStore(path: config.offsetStorageFileName ?? "")
             let worker = try Worker(config: config, plugins: .builtIn, offsetStore: store)
@@ -42,7 +43,11 @@ struct StandaloneCommand: AsyncParsableCommand {
         do {
             for file in connectorFiles {
                 let entry = try ConnectorConfigFile.connector(try Self.read(file), file: file)
-                let info = try await herder.putConnectorConfig(name: entry.name, config: entry.config, allowReplace: false)
+                let info = try await herder.putConnectorConfig(
+                    name: entry.name,
+                    config: entry.config,
+                    allowReplace: false
+                )
                 writeStandardError("Created connector \(info.name) with \(info.tasks.count) task(s)\n")
             }
         } catch {

@@ -57,7 +57,10 @@ public actor FileStreamSinkTask: SinkTask {
     public func flush(currentOffsets: [TopicPartition: OffsetAndMetadata]) async throws {
         guard descriptor >= 0, descriptor != STDOUT_FILENO else { return }
         guard fsync(descriptor) == 0 else {
-            throw ConnectError("Cannot flush the sink file", underlying: FileError(operation: "fsync", path: config?.file ?? "", errno: errno))
+            throw ConnectError(
+                "Cannot flush the sink file",
+                underlying: FileError(operation: "fsync", path: config?.file ?? "", errno: errno)
+            )
         }
     }
 

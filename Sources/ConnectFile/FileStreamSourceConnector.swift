@@ -57,10 +57,14 @@ public actor FileStreamSourceConnector: SourceConnector {
                 throw ConnectError("Offset objects should either be null or contain the key '\(positionKey)'")
             }
             guard case .int64(let value) = position else {
-                throw ConnectError("The value for the '\(positionKey)' key in the offset is expected to be a Long value")
+                throw ConnectError(
+                    "The value for the '\(positionKey)' key in the offset is expected to be a Long value"
+                )
             }
             guard value >= 0 else {
-                throw ConnectError("The value for the '\(positionKey)' key in the offset should be a non-negative value")
+                throw ConnectError(
+                    "The value for the '\(positionKey)' key in the offset should be a non-negative value"
+                )
             }
             guard partition[FileStreamSourceTask.filenameField] != nil else {
                 throw ConnectError("Partition objects should contain the key '\(FileStreamSourceTask.filenameField)'")

@@ -106,7 +106,10 @@ public actor FileStreamSourceTask: SourceTask {
             reader = opened
             return opened
         } catch {
-            throw RetriableError("Couldn't find file \(file) for FileStreamSourceTask, sleeping to wait for it to be created", underlying: error)
+            throw RetriableError(
+                "Couldn't find file \(file) for FileStreamSourceTask, sleeping to wait for it to be created",
+                underlying: error
+            )
         }
     }
 

@@ -34,7 +34,7 @@ func temporaryDirectory() throws -> URL {
 
 func append(_ text: String, to url: URL) throws {
     if !FileManager.default.fileExists(atPath: url.path) {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     }
     let handle = try FileHandle(forWritingTo: url)
     try handle.seekToEnd()
@@ -61,7 +61,11 @@ func append(_ text: String, to url: URL) throws {
         let records = try #require(try await task.poll())
         #expect(records.map(\.value) == [.string("alpha"), .string("bé"), .string("gamma")])
         // Byte positions after each terminator ("é" is two bytes in UTF-8).
-        #expect(records.map(\.sourceOffset) == [["position": .int64(6)], ["position": .int64(11)], ["position": .int64(17)]])
+        #expect(
+            records.map(\.sourceOffset) == [
+                ["position": .int64(6)], ["position": .int64(11)], ["position": .int64(17)],
+            ]
+        )
         #expect(records.allSatisfy { $0.sourcePartition == ["filename": .string(file.path)] })
         #expect(records.allSatisfy { $0.topic == "lines" && $0.valueSchema == .string && $0.key == .null })
         #expect(records.allSatisfy { $0.timestamp != nil && $0.kafkaPartition == nil })
@@ -80,7 +84,11 @@ func append(_ text: String, to url: URL) throws {
         let task = try await makeTask(file: file, batchSize: 2)
         var batches: [[ConnectValue]] = []
         while let records = try await task.poll() { batches.append(records.map(\.value)) }
-        #expect(batches == [[.string("line0"), .string("line1")], [.string("line2"), .string("line3")], [.string("line4")]])
+        #expect(
+            batches == [
+                [.string("line0"), .string("line1")], [.string("line2"), .string("line3")], [.string("line4")],
+            ]
+        )
         await task.stop()
     }
 
@@ -146,7 +154,10 @@ func append(_ text: String, to url: URL) throws {
             try await connector.alterOffsets(configs: configs, offsets: [partition: ["other": .int64(1)]])
         }
         await #expect(throws: ConnectError.self) {
-            try await connector.alterOffsets(configs: configs, offsets: [["file": .string("x")]: ["position": .int64(1)]])
+            try await connector.alterOffsets(
+                configs: configs,
+                offsets: [["file": .string("x")]: ["position": .int64(1)]]
+            )
         }
         await #expect(throws: ConnectError.self) {
             try await connector.alterOffsets(configs: ["topic": "t"], offsets: [partition: nil])

@@ -41,7 +41,8 @@ let minimalWorker = [
             try WorkerConfig(standalone: props)
         } throws: { error in
             (error as? ConfigError)?.name == key
-                && (error as? ConfigError)?.message == "Missing required configuration \"\(key)\" which has no default value."
+                && (error as? ConfigError)?.message
+                    == "Missing required configuration \"\(key)\" which has no default value."
         }
     }
 
@@ -85,7 +86,10 @@ let minimalWorker = [
         #expect(config.errorTolerance == .none)
         #expect(ConnectorConfig.sourceDefinition["errors.retry.delay.max.ms"]?.defaultValue == .value(.long(60000)))
         #expect(ConnectorConfig.sourceDefinition["exactly.once.support"]?.defaultValue == .value(.string("requested")))
-        #expect(ConnectorConfig.sinkDefinition["errors.deadletterqueue.topic.replication.factor"]?.defaultValue == .value(.short(3)))
+        #expect(
+            ConnectorConfig.sinkDefinition["errors.deadletterqueue.topic.replication.factor"]?.defaultValue
+                == .value(.short(3))
+        )
     }
 
     @Test func validationReportsEveryProblemByKey() async throws {
@@ -105,11 +109,23 @@ let minimalWorker = [
         #expect(errors("tasks.max") == ["Invalid value 0 for configuration tasks.max: Value must be at least 1"])
         #expect(errors("topic") == ["Missing required configuration \"topic\" which has no default value."])
         #expect(errors("transforms.x.type").first?.contains("Class NoSuchTransform could not be found.") == true)
-        #expect(errors("value.converter") == ["Invalid value NoSuchConverter for configuration value.converter: Class NoSuchConverter could not be found."])
-        #expect(errors("producer.override.acks") == ["The 'None' policy does not allow 'acks' to be overridden in the connector configuration."])
+        #expect(
+            errors("value.converter") == [
+                "Invalid value NoSuchConverter for configuration value.converter: Class NoSuchConverter could not be found."
+            ]
+        )
+        #expect(
+            errors("producer.override.acks") == [
+                "The 'None' policy does not allow 'acks' to be overridden in the connector configuration."
+            ]
+        )
         #expect(validation.errorCount == 5)
         #expect(validation.firstError?.name == "tasks.max")
-        #expect(validation.errorMessage?.hasPrefix("Connector configuration is invalid and contains the following 5 error(s):") == true)
+        #expect(
+            validation.errorMessage?.hasPrefix(
+                "Connector configuration is invalid and contains the following 5 error(s):"
+            ) == true
+        )
     }
 
     @Test func sinkNeedsExactlyOneOfTopicsAndTopicsRegex() async throws {
@@ -120,7 +136,11 @@ let minimalWorker = [
             plugins: plugins,
             overridePolicy: .all
         )
-        #expect(neither.values.first { $0.name == "topics" }?.errorMessages == ["Must configure one of topics or topics.regex"])
+        #expect(
+            neither.values.first { $0.name == "topics" }?.errorMessages == [
+                "Must configure one of topics or topics.regex"
+            ]
+        )
         let valid = await ConnectorConfig.validate(
             ["name": "sink", "connector.class": "FileStreamSink", "topics": "t"],
             plugin: plugin,
@@ -153,7 +173,9 @@ let minimalWorker = [
             connector: ["value.converter.schemas.enable": "true"],
             registry: plugins.converters
         )
-        #expect(try inherited.value.fromConnectData(topic: "t", schema: .string, value: .string("a")) == Array("\"a\"".utf8))
+        #expect(
+            try inherited.value.fromConnectData(topic: "t", schema: .string, value: .string("a")) == Array("\"a\"".utf8)
+        )
         // Class at connector level: configured from the connector's sub-keys only (schemas.enable default true).
         let overridden = try TaskConverters(
             worker: worker,

@@ -31,7 +31,11 @@ import Testing
 
         let reopened = FileOffsetBackingStore(path: path)
         try await reopened.start()
-        #expect(try await reopened.get([key, other]) == [key: ["position": .int64(30)], other: ["ts": .float64(1.5), "id": .string("x")]])
+        #expect(
+            try await reopened.get([key, other]) == [
+                key: ["position": .int64(30)], other: ["ts": .float64(1.5), "id": .string("x")],
+            ]
+        )
         #expect(try await reopened.partitions(namespace: "local-file-source") == [key.partition])
         // A nil offset removes the key.
         try await reopened.set([key: nil])
@@ -41,7 +45,10 @@ import Testing
         #expect(try await again.get([other]).count == 1)
     }
 
-    @Test(arguments: ["{\"format\":\"swift-connect-offsets\",\"version\":1,\"offsets\":[", "\u{AC}\u{ED}\0\u{05}sr\0", "{\"offsets\":[]}"])
+    @Test(arguments: [
+        "{\"format\":\"swift-connect-offsets\",\"version\":1,\"offsets\":[", "\u{AC}\u{ED}\0\u{05}sr\0",
+        "{\"offsets\":[]}",
+    ])
     func aCorruptFileFailsWithTheFileAndTheFix(content: String) async throws {
         let path = try temporaryFile()
         try Data(content.utf8).write(to: URL(fileURLWithPath: path))

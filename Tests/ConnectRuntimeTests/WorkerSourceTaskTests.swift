@@ -167,8 +167,10 @@ final class ScriptedSourceTask: SourceTask, Sendable {
     }
 
     @Test func aTransformErrorFailsTheTaskUnlessToleranceIsAll() async throws {
-        let badCast = ["transforms": "cast", "transforms.cast.type": "org.apache.kafka.connect.transforms.Cast$Value",
-            "transforms.cast.spec": "int32"]
+        let badCast = [
+            "transforms": "cast", "transforms.cast.type": "org.apache.kafka.connect.transforms.Cast$Value",
+            "transforms.cast.spec": "int32",
+        ]
         let failing = ScriptedSourceTask([.records([Self.record(1)])])
         let strict = try Self.makeRunner(failing, store: MemoryOffsetBackingStore(), connectorProps: badCast)
         await strict.run()

@@ -35,7 +35,12 @@ struct StandaloneWorkerIntegrationTests {
     }
 
     /// Reads `count` values of partition 0 starting at `offset`.
-    static func readValues(cluster: KafkaCluster, topic: String, from offset: Int64, count: Int) async throws -> [String] {
+    static func readValues(
+        cluster: KafkaCluster,
+        topic: String,
+        from offset: Int64,
+        count: Int
+    ) async throws -> [String] {
         try await readValuesAndEnd(cluster: cluster, topic: topic, from: offset, count: count).values
     }
 
@@ -75,7 +80,11 @@ struct StandaloneWorkerIntegrationTests {
         return position
     }
 
-    static func waitUntil(_ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
+    static func waitUntil(
+        _ what: String,
+        timeout: Duration = .seconds(20),
+        _ condition: () async throws -> Bool
+    ) async throws {
         let deadline = ContinuousClock.now + timeout
         while !(try await condition()) {
             guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
@@ -117,7 +126,11 @@ struct StandaloneWorkerIntegrationTests {
 
             let herder = try await Self.startHerder(offsetFile: offsetFile)
             do {
-                let info = try await herder.putConnectorConfig(name: "file-source", config: connectorConfig, allowReplace: false)
+                let info = try await herder.putConnectorConfig(
+                    name: "file-source",
+                    config: connectorConfig,
+                    allowReplace: false
+                )
                 #expect(info.tasks == [ConnectorTaskID(connector: "file-source", task: 0)])
                 #expect(try await herder.connectorStatus("file-source").connector.state == .running)
                 try await Self.waitUntil("the task runs") {
@@ -131,13 +144,19 @@ struct StandaloneWorkerIntegrationTests {
                 // Lines appended later arrive too.
                 let appended = (0..<100).map { "appended \($0)" }
                 try Self.append(appended, to: input)
-                let more = try await Self.readValues(cluster: cluster, topic: topic, from: Int64(lines.count), count: 100)
+                let more = try await Self.readValues(
+                    cluster: cluster,
+                    topic: topic,
+                    from: Int64(lines.count),
+                    count: 100
+                )
                 #expect(more == appended)
 
                 // The periodic flush commits the position after the last line.
                 let size = try Self.fileSize(input)
                 try await Self.waitUntil("the offset of the last line is committed") {
-                    try await Self.committedPosition(offsetFile: offsetFile, connector: "file-source", file: input) == size
+                    try await Self.committedPosition(offsetFile: offsetFile, connector: "file-source", file: input)
+                        == size
                 }
             } catch {
                 await herder.stop()
@@ -149,12 +168,17 @@ struct StandaloneWorkerIntegrationTests {
             try Self.append(["after restart 1", "after restart 2"], to: input)
             let restarted = try await Self.startHerder(offsetFile: offsetFile)
             do {
-                try await restarted.putConnectorConfig(name: "file-source", config: connectorConfig, allowReplace: false)
+                try await restarted.putConnectorConfig(
+                    name: "file-source",
+                    config: connectorConfig,
+                    allowReplace: false
+                )
                 let resumed = try await Self.readValues(cluster: cluster, topic: topic, from: 100_100, count: 2)
                 #expect(resumed == ["after restart 1", "after restart 2"])
                 let size = try Self.fileSize(input)
                 try await Self.waitUntil("the restarted task commits its offset") {
-                    try await Self.committedPosition(offsetFile: offsetFile, connector: "file-source", file: input) == size
+                    try await Self.committedPosition(offsetFile: offsetFile, connector: "file-source", file: input)
+                        == size
                 }
             } catch {
                 await restarted.stop()

@@ -291,7 +291,9 @@ public struct ConnectorConfig: Sendable {
         return definition
     }()
 
-    private static let uniqueAliases = ConfigValidator(description: "unique aliases") { name, value throws(ConfigError) in
+    private static let uniqueAliases = ConfigValidator(description: "unique aliases") {
+        name,
+        value throws(ConfigError) in
         guard case .list(let aliases)? = value, Set(aliases).count != aliases.count else { return }
         throw ConfigError(name: name, parsedValue: value, reason: "Duplicate alias provided.")
     }
@@ -311,7 +313,8 @@ public struct ConnectorConfig: Sendable {
 
     /// Parses the framework's keys with `definition` (``sourceDefinition`` or ``sinkDefinition``).
     /// - Throws: ``ConfigError`` naming the first missing or invalid key.
-    public init(_ props: [String: String], definition: ConfigDef = ConnectorConfig.commonDefinition) throws(ConfigError) {
+    public init(_ props: [String: String], definition: ConfigDef = ConnectorConfig.commonDefinition) throws(ConfigError)
+    {
         let config = try ParsedConfig(definition: definition, originals: props)
         originals = props
         name = try config.string(Self.nameConfig) ?? ""
@@ -324,7 +327,9 @@ public struct ConnectorConfig: Sendable {
     /// The connector's settings under `prefix`, prefix removed.
     public func originals(withPrefix prefix: String) -> [String: String] {
         var result: [String: String] = [:]
-        for (key, value) in originals where key.hasPrefix(prefix) { result[String(key.dropFirst(prefix.count))] = value }
+        for (key, value) in originals where key.hasPrefix(prefix) {
+            result[String(key.dropFirst(prefix.count))] = value
+        }
         return result
     }
 
@@ -382,7 +387,8 @@ public struct ConnectorConfig: Sendable {
                 ? "topics and topics.regex are mutually exclusive options, but both are set."
                 : (!topics && !regex ? "Must configure one of topics or topics.regex" : nil)
             if let message {
-                for index in values.indices where values[index].name == "topics" || values[index].name == "topics.regex" {
+                for index in values.indices where values[index].name == "topics" || values[index].name == "topics.regex"
+                {
                     values[index].addErrorMessage(message)
                 }
             }
@@ -423,7 +429,8 @@ public struct ConfigValidation: Sendable, Hashable {
         guard errorCount > 0 else { return nil }
         var message = "Connector configuration is invalid and contains the following \(errorCount) error(s):"
         for value in values { for error in value.errorMessages { message += "\n" + error } }
-        message += "\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"
+        message +=
+            "\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"
         return message
     }
 }

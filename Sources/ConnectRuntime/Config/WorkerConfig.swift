@@ -192,7 +192,8 @@ public struct WorkerConfig: Sendable {
         offsetFlushTimeout = .milliseconds(try config.long(Self.offsetFlushTimeoutConfig))
         taskShutdownGracefulTimeout = .milliseconds(try config.long(Self.taskShutdownGracefulTimeoutConfig))
         listeners = try config.list(Self.listenersConfig)
-        overridePolicy = ConnectorClientConfigOverridePolicy(name: try config.string(Self.overridePolicyConfig) ?? "")
+        overridePolicy =
+            ConnectorClientConfigOverridePolicy(name: try config.string(Self.overridePolicyConfig) ?? "")
             ?? .all
         topicCreationEnabled = try config.bool(Self.topicCreationEnableConfig)
         configProviders = try config.list(Self.configProvidersConfig)
@@ -201,7 +202,9 @@ public struct WorkerConfig: Sendable {
     /// The worker's settings under `prefix` (e.g. `producer.`), prefix removed.
     public func originals(withPrefix prefix: String) -> [String: String] {
         var result: [String: String] = [:]
-        for (key, value) in originals where key.hasPrefix(prefix) { result[String(key.dropFirst(prefix.count))] = value }
+        for (key, value) in originals where key.hasPrefix(prefix) {
+            result[String(key.dropFirst(prefix.count))] = value
+        }
         return result
     }
 }

@@ -41,6 +41,12 @@ public struct ConnectorPlugin: Sendable {
         await makeConnector().validate(configs: props)
     }
 
+    /// The `task.class` given to tasks: the class name with its `Connector` suffix replaced by `Task`
+    /// (`…FileStreamSourceConnector` → `…FileStreamSourceTask`, as Kafka's task class is named).
+    public var taskClassName: String {
+        className.hasSuffix("Connector") ? String(className.dropLast("Connector".count)) + "Task" : className + "Task"
+    }
+
     /// Kafka's aliases: the simple class name, and the simple name without a `Connector` suffix.
     public var aliases: [String] {
         let simple = className.split(whereSeparator: { $0 == "." || $0 == "$" }).last.map(String.init) ?? className

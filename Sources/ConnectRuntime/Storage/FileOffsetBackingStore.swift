@@ -103,7 +103,9 @@ public actor FileOffsetBackingStore: OffsetBackingStore {
         }
         guard let root = OffsetJSON.stringMap(document) else { throw FormatError("not a JSON object") }
         guard root["format"] == .string(formatName) else {
-            throw FormatError("\"format\" is not \"\(formatName)\" (a file written by Kafka's Java worker cannot be read)")
+            throw FormatError(
+                "\"format\" is not \"\(formatName)\" (a file written by Kafka's Java worker cannot be read)"
+            )
         }
         guard root["version"] == .int64(formatVersion) else {
             throw FormatError("unsupported \"version\" \(root["version"].map(\.description) ?? "null")")

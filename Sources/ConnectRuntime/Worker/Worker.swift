@@ -34,8 +34,9 @@ public actor Worker {
     private let logger: Logger
 
     private struct RunningConnector {
-        var connector: any Connector
-        var plugin: ConnectorPlugin
+        /// `nil` when the connector could not be created (its status says why).
+        var connector: (any Connector)?
+        var plugin: ConnectorPlugin?
         var config: [String: String]
         var status: StatusInfo
         var isStarted: Bool
@@ -106,7 +107,11 @@ public actor Worker {
     /// Creates, initializes and starts a connector (PAUSED: created but not started). A failure is
     /// recorded in its status (FAILED with the reason) and returned.
     @discardableResult
-    public func startConnector(name: String, config rawConfig: [String: String], targetState: TargetState) async
+    public func startConnector(
+        name: String,
+        config rawConfig: [String: String],
+        targetState: TargetState
+    ) async
         -> StatusInfo
     {
         if connectors[name] != nil { await stopConnector(name) }
@@ -118,16 +123,14 @@ public actor Worker {
         } catch {
             logger.error("Failed to create connector \(name): \(error)")
             let status = StatusInfo.failed(error, workerID: workerID)
-            if let placeholder = plugins.connectorPlugins.first {
-                // Keep the status visible even though no instance exists.
-                connectors[name] = RunningConnector(
-                    connector: placeholder.makeConnector(),
-                    plugin: placeholder,
-                    config: rawConfig,
-                    status: status,
-                    isStarted: false
-                )
-            }
+            // Kept so that the status shows why, though no instance exists.
+            connectors[name] = RunningConnector(
+                connector: nil,
+                plugin: nil,
+                config: rawConfig,
+                status: status,
+                isStarted: false
+            )
             return status
         }
         let connector = plugin.makeConnector()
@@ -169,13 +172,16 @@ public actor Worker {
     /// `Worker.connectorTaskConfigs`).
     /// - Throws: ``ConnectError`` when the connector is not running or returns more than `tasks.max`
     ///   configurations while `tasks.max.enforce` is true (the connector is then FAILED).
-    public func connectorTaskConfigs(name: String, connectorConfig: ConnectorConfig) async throws -> [[String: String]] {
-        guard let running = connectors[name], running.isStarted else {
+    public func connectorTaskConfigs(name: String, connectorConfig: ConnectorConfig) async throws -> [[String: String]]
+    {
+        guard let running = connectors[name], running.isStarted, let connector = running.connector,
+            let plugin = running.plugin
+        else {
             throw ConnectError("Connector \(name) is not running", code: .notFound)
         }
         let configs: [[String: String]]
         do {
-            configs = try await running.connector.taskConfigs(maxTasks: connectorConfig.tasksMax)
+            configs = try await connector.taskConfigs(maxTasks: connectorConfig.tasksMax)
         } catch {
             connectors[name]?.status = .failed(error, workerID: workerID)
             throw error
@@ -193,7 +199,7 @@ public actor Worker {
         }
         return configs.map { config in
             var config = config
-            config[ConnectorConfig.taskClassConfig] = running.plugin.className + "Task"
+            config[ConnectorConfig.taskClassConfig] = plugin.taskClassName
             return config
         }
     }
@@ -201,23 +207,23 @@ public actor Worker {
     /// Stops a connector (`stop()`), forgetting it.
     public func stopConnector(_ name: String) async {
         guard let running = connectors.removeValue(forKey: name) else { return }
-        if running.isStarted { await running.connector.stop() }
+        if running.isStarted { await running.connector?.stop() }
         logger.info("Connector \(name) stopped")
     }
 
     /// Applies a target state to a connector and its tasks: PAUSED stops the connector instance and
     /// pauses the tasks; STARTED starts it again and resumes them.
     public func setTargetState(_ name: String, _ state: TargetState) async {
-        guard var running = connectors[name] else { return }
+        guard var running = connectors[name], let connector = running.connector else { return }
         switch state {
         case .paused:
-            if running.isStarted { await running.connector.stop() }
+            if running.isStarted { await connector.stop() }
             running.isStarted = false
             if running.status.state != .failed { running.status.state = .paused }
         case .started:
             if !running.isStarted && running.status.state != .failed {
                 do {
-                    try await running.connector.start(configs: running.config)
+                    try await connector.start(configs: running.config)
                     running.isStarted = true
                     running.status.state = .running
                 } catch {
@@ -225,7 +231,7 @@ public actor Worker {
                 }
             }
         case .stopped:
-            if running.isStarted { await running.connector.stop() }
+            if running.isStarted { await connector.stop() }
             running.isStarted = false
             if running.status.state != .failed { running.status.state = .stopped }
         }
@@ -245,7 +251,7 @@ public actor Worker {
 
     /// A connector's plugin type, if the worker knows it.
     public func connectorType(_ name: String) -> ConnectorPlugin.PluginType? {
-        connectors[name]?.plugin.type
+        connectors[name]?.plugin?.type
     }
 
     // MARK: Tasks

@@ -106,7 +106,9 @@ public actor WorkerSourceTask {
     /// offset flush, `stop()`, producer closed.
     public func run() async {
         do {
-            await task.initialize(context: WorkerSourceTaskContext(configs: taskConfig, offsetStorageReader: offsetReader))
+            await task.initialize(
+                context: WorkerSourceTaskContext(configs: taskConfig, offsetStorageReader: offsetReader)
+            )
             try await task.start(configs: taskConfig)
         } catch {
             fail(error, "Task threw an uncaught and unrecoverable exception during startup")
