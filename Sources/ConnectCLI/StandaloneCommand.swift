@@ -38,7 +38,8 @@ struct StandaloneCommand: AsyncParsableCommand {
             herder = StandaloneHerder(worker: worker)
             try await herder.start()
         } catch {
-            throw ValidationError("\(workerProperties): \(error)")
+            writeStandardError("swift-connect standalone: \(workerProperties): \(error)\n")
+            throw ExitCode.failure
         }
         do {
             for file in connectorFiles {
@@ -51,8 +52,9 @@ struct StandaloneCommand: AsyncParsableCommand {
                 writeStandardError("Created connector \(info.name) with \(info.tasks.count) task(s)\n")
             }
         } catch {
+            writeStandardError("swift-connect standalone: \(error)\n")
             await herder.stop()
-            throw ValidationError("\(error)")
+            throw ExitCode.failure
         }
         await signals.wait()
         writeStandardError("Stopping: tasks stop and flush their offsets\n")
@@ -64,7 +66,7 @@ struct StandaloneCommand: AsyncParsableCommand {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ValidationError("Cannot read \(path): \(error.localizedDescription)")
+            throw ConnectError("Cannot read \(path): \(error.localizedDescription)")
         }
     }
 }
