@@ -11,8 +11,9 @@ import NIOCore
 ///
 /// - ``run()`` is the whole life: `initialize` and `start` the task, loop, then stop. The worker runs
 ///   it in a task it owns and ends it with ``stop()``.
-/// - Batches are sent without waiting for the previous one (up to ``maxInFlightBatches``); acks come
-///   back in any order and feed the offset tracker and `commitRecord(_:metadata:)`.
+/// - Batches are queued in the producer in poll order, without waiting for the previous one's
+///   acknowledgements (up to ``maxInFlightBatches``); acks feed the offset tracker and
+///   `commitRecord(_:metadata:)` in whatever order they come.
 /// - Offsets are flushed to the store every `offset.flush.interval.ms` and when the task stops (after
 ///   waiting up to `offset.flush.timeout.ms` for outstanding records); `commit()` follows each flush.
 /// - A ``RetriableError`` from `poll()` is logged and `poll()` called again; any other error fails the
@@ -243,9 +244,11 @@ public actor WorkerSourceTask {
         await waitUntil { $0.sends.count < Self.maxInFlightBatches || $0.isStopping }
         let sendID = nextSendID
         nextSendID += 1
-        let producer = self.producer
+        // Queued here, in poll order (concurrent send(contentsOf:) calls could reorder batches);
+        // only the wait for the acknowledgements runs concurrently.
+        let delivery = await producer.enqueue(contentsOf: batch)
         sends[sendID] = Task {
-            let results = await producer.send(contentsOf: batch)
+            let results = await delivery.results()
             await self.sendCompleted(sendID, results: results, records: originals, tickets: tickets)
         }
     }
