@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "ConnectAPI", targets: ["ConnectAPI"]),
         .library(name: "ConnectJSON", targets: ["ConnectJSON"]),
         .library(name: "ConnectTransforms", targets: ["ConnectTransforms"]),
+        .library(name: "ConnectRuntime", targets: ["ConnectRuntime"]),
+        .library(name: "ConnectFile", targets: ["ConnectFile"]),
         .executable(name: "swift-connect", targets: ["ConnectCLI"]),
     ],
     dependencies: [
@@ -58,6 +60,18 @@ let package = Package(
         .target(name: "ConnectAPI", swiftSettings: swiftSettings),
         .target(name: "ConnectJSON", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .target(name: "ConnectTransforms", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        // The worker: source task loop, offsets, connector lifecycle, standalone herder.
+        .target(
+            name: "ConnectRuntime",
+            dependencies: [
+                "KafkaNIO", "KafkaProtocol", "ConnectAPI", "ConnectJSON", "ConnectTransforms",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Kafka's FileStreamSource and FileStreamSink connectors; like every connector, ConnectAPI only.
+        .target(name: "ConnectFile", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         // Compiled examples for the connector-author guides in docs/ (built with everything else).
         .target(
             name: "ConnectAPIExamples",
@@ -75,6 +89,9 @@ let package = Package(
             dependencies: [
                 "KafkaNIO",
                 "KafkaProtocol",
+                "ConnectAPI",
+                "ConnectRuntime",
+                "ConnectFile",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,9 +129,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ConnectRuntimeTests",
+            dependencies: [
+                "ConnectRuntime", "ConnectAPI", "ConnectJSON", "ConnectTransforms", "ConnectFile", "KafkaNIO",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConnectFileTests",
+            dependencies: ["ConnectFile", "ConnectAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "KafkaNIO", "KafkaProtocol",
+                "KafkaNIO", "KafkaProtocol", "ConnectAPI", "ConnectRuntime", "ConnectFile",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

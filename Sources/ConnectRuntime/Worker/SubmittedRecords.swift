@@ -1,0 +1,116 @@
+import ConnectAPI
+
+/// Which source offsets may be committed (Kafka's `SubmittedRecords`), as a value.
+///
+/// Every record a task polled is submitted in poll order, with its source partition and offset, and
+/// later acknowledged: when the producer confirmed it, or immediately when a transform dropped it. Acks
+/// arrive in any order (different topic partitions, retries), but an offset is committable only when
+/// the record **and every earlier record of the same source partition** were acknowledged, so a
+/// committed offset never skips an unwritten record. A slow record holds back later offsets of its
+/// own source partition only.
+public struct SubmittedRecords: Sendable {
+    /// A submitted record, to be acknowledged with ``ack(_:)``.
+    public struct Ticket: Sendable, Hashable {
+        fileprivate let partition: [String: ConnectValue]?
+        fileprivate let sequence: UInt64
+    }
+
+    private struct Entry: Sendable {
+        let sequence: UInt64
+        let offset: [String: ConnectValue]?
+        var isAcked = false
+    }
+
+    /// The records of one source partition not yet removed by ``committableOffsets()``, in submission
+    /// order; `entries[head...]` are live.
+    private struct Queue: Sendable {
+        var entries: [Entry] = []
+        var head = 0
+
+        var count: Int { entries.count - head }
+
+        mutating func ack(_ sequence: UInt64) -> Bool {
+            // Sequences increase along the queue: binary search.
+            var low = head
+            var high = entries.count
+            while low < high {
+                let middle = (low + high) / 2
+                if entries[middle].sequence < sequence { low = middle + 1 } else { high = middle }
+            }
+            guard low < entries.count, entries[low].sequence == sequence, !entries[low].isAcked else { return false }
+            entries[low].isAcked = true
+            return true
+        }
+
+        /// Removes the acknowledged prefix; returns how many were removed and the last non-nil offset.
+        mutating func popAcked() -> (count: Int, offset: [String: ConnectValue]?) {
+            var removed = 0
+            var offset: [String: ConnectValue]?
+            while head < entries.count, entries[head].isAcked {
+                if let entryOffset = entries[head].offset { offset = entryOffset }
+                head += 1
+                removed += 1
+            }
+            // Compact once the dead prefix dominates, keeping removals amortised O(1).
+            if head > 64 && head * 2 > entries.count {
+                entries.removeFirst(head)
+                head = 0
+            }
+            return (removed, offset)
+        }
+    }
+
+    private var queues: [[String: ConnectValue]?: Queue] = [:]
+    private var nextSequence: UInt64 = 0
+    /// Records submitted and not yet acknowledged.
+    public private(set) var unackedCount = 0
+
+    /// No records.
+    public init() {}
+
+    /// Records one polled record, in poll order.
+    /// - Returns: The ticket to acknowledge it with.
+    public mutating func submit(partition: [String: ConnectValue]?, offset: [String: ConnectValue]?) -> Ticket {
+        let sequence = nextSequence
+        nextSequence += 1
+        queues[partition, default: Queue()].entries.append(Entry(sequence: sequence, offset: offset))
+        unackedCount += 1
+        return Ticket(partition: partition, sequence: sequence)
+    }
+
+    /// Marks a record as written (or dropped). Acknowledging twice, or a ticket whose record was already
+    /// committed, does nothing.
+    public mutating func ack(_ ticket: Ticket) {
+        guard queues[ticket.partition]?.ack(ticket.sequence) == true else { return }
+        unackedCount -= 1
+    }
+
+    /// The offsets that became committable since the last call, and forgets their records: per source
+    /// partition, the offset of the last record of its acknowledged prefix. Records with no source
+    /// partition or offset are never committed (but still hold back nothing but themselves).
+    public mutating func committableOffsets() -> CommittableOffsets {
+        var result = CommittableOffsets()
+        for partition in Array(queues.keys) {
+            guard var queue = queues[partition] else { continue }
+            let (removed, offset) = queue.popAcked()
+            result.committableCount += removed
+            result.uncommittableCount += queue.count
+            if queue.count == 0 { queues[partition] = nil } else { queues[partition] = queue }
+            if removed > 0, let partition, let offset { result.offsets[partition] = offset }
+        }
+        return result
+    }
+}
+
+/// What ``SubmittedRecords/committableOffsets()`` found committable.
+public struct CommittableOffsets: Sendable, Hashable {
+    /// The offset to commit per source partition.
+    public var offsets: [[String: ConnectValue]: [String: ConnectValue]] = [:]
+    /// Records whose offsets became committable.
+    public var committableCount = 0
+    /// Records still waiting for themselves or an earlier record of their partition.
+    public var uncommittableCount = 0
+
+    /// Whether nothing became committable.
+    public var isEmpty: Bool { offsets.isEmpty }
+}

@@ -1,0 +1,375 @@
+import ConnectAPI
+import ConnectTransforms
+import KafkaNIO
+import Logging
+
+/// Something a connector asked of the herder through its context.
+public enum WorkerEvent: Sendable {
+    /// `ConnectorContext.requestTaskReconfiguration()`.
+    case taskReconfigurationRequested(connector: String)
+    /// `ConnectorContext.raiseError(_:)`.
+    case connectorFailed(connector: String, trace: String)
+}
+
+/// Runs connectors and tasks in this process (Kafka's `Worker`): creates them from configurations,
+/// keeps their status, applies target states and stops them. It does not decide *what* runs — the
+/// herder does.
+///
+/// Source tasks run as ``WorkerSourceTask``s, each with its own producer (client id
+/// `connector-producer-<connector>-<task>`). Sink tasks are not supported yet: starting one records a
+/// FAILED status saying so.
+public actor Worker {
+    /// The worker's id in statuses (`host:port` of its REST listener in Kafka).
+    public nonisolated let workerID: String
+    /// The worker's configuration.
+    public nonisolated let config: WorkerConfig
+    /// The plugins it can run.
+    public nonisolated let plugins: PluginRegistry
+    /// Where source offsets are kept.
+    public nonisolated let offsetStore: any OffsetBackingStore
+    /// What connectors ask through their contexts; the herder consumes it.
+    public nonisolated let events: AsyncStream<WorkerEvent>
+    private let eventContinuation: AsyncStream<WorkerEvent>.Continuation
+    private let configTransformer: ConfigTransformer?
+    private let logger: Logger
+
+    private struct RunningConnector {
+        /// `nil` when the connector could not be created (its status says why).
+        var connector: (any Connector)?
+        var plugin: ConnectorPlugin?
+        var config: [String: String]
+        var status: StatusInfo
+        var isStarted: Bool
+    }
+
+    private struct RunningTask {
+        var runner: WorkerSourceTask?
+        var run: Task<Void, Never>?
+        var finished: CompletionSignal
+        /// The status of a task that never got a runner (failed to be created).
+        var failedStatus: StatusInfo?
+    }
+
+    private var connectors: [String: RunningConnector] = [:]
+    private var tasks: [ConnectorTaskID: RunningTask] = [:]
+
+    /// Creates a worker; call ``start()`` before anything else.
+    /// - Throws: ``ConfigError`` when the worker's config providers are invalid.
+    public init(
+        config: WorkerConfig,
+        plugins: PluginRegistry,
+        offsetStore: any OffsetBackingStore,
+        workerID: String? = nil,
+        logger: Logger = Logger(label: "swift-connect.worker")
+    ) throws(ConfigError) {
+        self.config = config
+        self.plugins = plugins
+        self.offsetStore = offsetStore
+        self.workerID = workerID ?? Self.defaultWorkerID(config.listeners)
+        self.logger = logger
+        self.configTransformer = try ConfigProviders.transformer(for: config.originals)
+        (events, eventContinuation) = AsyncStream.makeStream(of: WorkerEvent.self)
+    }
+
+    private static func defaultWorkerID(_ listeners: [String]) -> String {
+        // `http://:8083` → `localhost:8083`, as Kafka's advertised URL without a host.
+        guard let first = listeners.first, let colon = first.lastIndex(of: ":") else { return "localhost:8083" }
+        let port = first[first.index(after: colon)...]
+        return "localhost:\(port)"
+    }
+
+    /// Loads the offsets.
+    /// - Throws: When the offset store cannot be read (e.g. a corrupt offset file).
+    public func start() async throws {
+        try await offsetStore.start()
+        logger.info("Worker started", metadata: ["worker": "\(workerID)"])
+    }
+
+    /// Stops every task (sharing `task.shutdown.graceful.timeout.ms`) and connector, and the offset store.
+    public func stop() async {
+        await stopTasks(Array(tasks.keys))
+        for name in Array(connectors.keys) { await stopConnector(name) }
+        await offsetStore.stop()
+        eventContinuation.finish()
+        logger.info("Worker stopped")
+    }
+
+    // MARK: Configurations
+
+    /// `props` with config-provider placeholders resolved.
+    func resolve(_ props: [String: String]) async throws -> [String: String] {
+        guard let configTransformer else { return props }
+        return try await configTransformer.transform(props).data
+    }
+
+    // MARK: Connectors
+
+    /// Creates, initializes and starts a connector (PAUSED: created but not started). A failure is
+    /// recorded in its status (FAILED with the reason) and returned.
+    @discardableResult
+    public func startConnector(
+        name: String,
+        config rawConfig: [String: String],
+        targetState: TargetState
+    ) async
+        -> StatusInfo
+    {
+        if connectors[name] != nil { await stopConnector(name) }
+        let plugin: ConnectorPlugin
+        let config: [String: String]
+        do {
+            config = try await resolve(rawConfig)
+            plugin = try plugins.requireConnectorPlugin(named: config[ConnectorConfig.connectorClassConfig] ?? "")
+        } catch {
+            logger.error("Failed to create connector \(name): \(error)")
+            let status = StatusInfo.failed(error, workerID: workerID)
+            // Kept so that the status shows why, though no instance exists.
+            connectors[name] = RunningConnector(
+                connector: nil,
+                plugin: nil,
+                config: rawConfig,
+                status: status,
+                isStarted: false
+            )
+            return status
+        }
+        let connector = plugin.makeConnector()
+        var running = RunningConnector(
+            connector: connector,
+            plugin: plugin,
+            config: config,
+            status: StatusInfo(state: .unassigned, workerID: workerID),
+            isStarted: false
+        )
+        let context = WorkerConnectorContext(
+            connector: name,
+            events: eventContinuation,
+            offsetStorageReader: WorkerOffsetStorageReader(namespace: name, store: offsetStore)
+        )
+        if let source = connector as? any SourceConnector {
+            await source.initialize(context: context)
+        } else if let sink = connector as? any SinkConnector {
+            await sink.initialize(context: context)
+        }
+        if targetState == .started {
+            do {
+                try await connector.start(configs: config)
+                running.isStarted = true
+                running.status.state = .running
+                logger.info("Connector \(name) started")
+            } catch {
+                logger.error("Connector \(name) failed to start: \(error)")
+                running.status = .failed(error, workerID: workerID)
+            }
+        } else {
+            running.status.state = targetState == .paused ? .paused : .stopped
+        }
+        connectors[name] = running
+        return running.status
+    }
+
+    /// The task configurations of a running connector, each with `task.class` added (Kafka's
+    /// `Worker.connectorTaskConfigs`).
+    /// - Throws: ``ConnectError`` when the connector is not running or returns more than `tasks.max`
+    ///   configurations while `tasks.max.enforce` is true (the connector is then FAILED).
+    public func connectorTaskConfigs(name: String, connectorConfig: ConnectorConfig) async throws -> [[String: String]]
+    {
+        guard let running = connectors[name], running.isStarted, let connector = running.connector,
+            let plugin = running.plugin
+        else {
+            throw ConnectError("Connector \(name) is not running", code: .notFound)
+        }
+        let configs: [[String: String]]
+        do {
+            configs = try await connector.taskConfigs(maxTasks: connectorConfig.tasksMax)
+        } catch {
+            connectors[name]?.status = .failed(error, workerID: workerID)
+            throw error
+        }
+        if configs.count > connectorConfig.tasksMax {
+            let error = ConnectError(
+                "The connector \(name) has generated \(configs.count) tasks, which is greater than "
+                    + "\(connectorConfig.tasksMax), the maximum number of tasks it is configured to create."
+            )
+            if connectorConfig.tasksMaxEnforce {
+                connectors[name]?.status = .failed(error, workerID: workerID)
+                throw error
+            }
+            logger.warning("\(error.message)")
+        }
+        return configs.map { config in
+            var config = config
+            config[ConnectorConfig.taskClassConfig] = plugin.taskClassName
+            return config
+        }
+    }
+
+    /// Stops a connector (`stop()`), forgetting it.
+    public func stopConnector(_ name: String) async {
+        guard let running = connectors.removeValue(forKey: name) else { return }
+        if running.isStarted { await running.connector?.stop() }
+        logger.info("Connector \(name) stopped")
+    }
+
+    /// Applies a target state to a connector and its tasks: PAUSED stops the connector instance and
+    /// pauses the tasks; STARTED starts it again and resumes them.
+    public func setTargetState(_ name: String, _ state: TargetState) async {
+        guard var running = connectors[name], let connector = running.connector else { return }
+        switch state {
+        case .paused:
+            if running.isStarted { await connector.stop() }
+            running.isStarted = false
+            if running.status.state != .failed { running.status.state = .paused }
+        case .started:
+            if !running.isStarted && running.status.state != .failed {
+                do {
+                    try await connector.start(configs: running.config)
+                    running.isStarted = true
+                    running.status.state = .running
+                } catch {
+                    running.status = .failed(error, workerID: workerID)
+                }
+            }
+        case .stopped:
+            if running.isStarted { await connector.stop() }
+            running.isStarted = false
+            if running.status.state != .failed { running.status.state = .stopped }
+        }
+        connectors[name] = running
+        for (id, task) in tasks where id.connector == name { await task.runner?.transition(to: state) }
+    }
+
+    /// Records a failure a connector raised through its context.
+    public func connectorFailed(_ name: String, trace: String) {
+        connectors[name]?.status = StatusInfo(state: .failed, trace: trace, workerID: workerID)
+    }
+
+    /// A connector's status, if the worker knows it.
+    public func connectorStatus(_ name: String) -> StatusInfo? {
+        connectors[name]?.status
+    }
+
+    /// A connector's plugin type, if the worker knows it.
+    public func connectorType(_ name: String) -> ConnectorPlugin.PluginType? {
+        connectors[name]?.plugin?.type
+    }
+
+    // MARK: Tasks
+
+    /// Creates and starts a task of a connector; a failure to create it is recorded as the task's
+    /// FAILED status.
+    public func startTask(
+        id: ConnectorTaskID,
+        connectorConfig rawConnectorConfig: [String: String],
+        taskConfig rawTaskConfig: [String: String],
+        targetState: TargetState
+    ) async {
+        if tasks[id] != nil { await stopTasks([id]) }
+        do {
+            let connectorProps = try await resolve(rawConnectorConfig)
+            let taskConfig = try await resolve(rawTaskConfig)
+            let plugin = try plugins.requireConnectorPlugin(
+                named: connectorProps[ConnectorConfig.connectorClassConfig] ?? ""
+            )
+            guard plugin.type == .source, let makeTask = plugin.makeSourceTask else {
+                throw ConnectError(
+                    "Sink tasks are not supported by this worker yet (issue 5: the sink task loop is still to come)"
+                )
+            }
+            let connectorConfig = try ConnectorConfig(connectorProps, definition: ConnectorConfig.sourceDefinition)
+            let converters = try TaskConverters(
+                worker: config,
+                connector: connectorProps,
+                registry: plugins.converters
+            )
+            let transformations = try plugins.transformations.makeChain(connectorConfig: connectorProps)
+            let producerConfiguration = try KafkaProducerConfiguration(
+                properties: ClientConfigs.sourceProducerProperties(
+                    worker: config,
+                    connector: connectorConfig,
+                    taskID: id
+                )
+            )
+            let runner = WorkerSourceTask(
+                id: id,
+                task: makeTask(),
+                taskConfig: taskConfig,
+                connectorConfig: connectorConfig,
+                converters: converters,
+                transformations: transformations,
+                producer: KafkaProducer(configuration: producerConfiguration, logger: logger),
+                offsetStore: offsetStore,
+                workerConfig: config,
+                workerID: workerID,
+                targetState: targetState,
+                logger: logger
+            )
+            let finished = CompletionSignal()
+            let run = Task {
+                await runner.run()
+                finished.signal()
+            }
+            tasks[id] = RunningTask(runner: runner, run: run, finished: finished, failedStatus: nil)
+        } catch {
+            logger.error("Failed to create task \(id): \(error)")
+            let finished = CompletionSignal()
+            finished.signal()
+            tasks[id] = RunningTask(
+                runner: nil,
+                run: nil,
+                finished: finished,
+                failedStatus: .failed(error, workerID: workerID)
+            )
+        }
+    }
+
+    /// Stops tasks: all are asked to stop at once, then awaited for at most
+    /// `task.shutdown.graceful.timeout.ms` in total; a task still running then is cancelled (its
+    /// `poll()` and waits end) and awaited.
+    public func stopTasks(_ ids: [ConnectorTaskID]) async {
+        let stopping = ids.compactMap { id in tasks.removeValue(forKey: id).map { (id, $0) } }
+        guard !stopping.isEmpty else { return }
+        for (_, task) in stopping { await task.runner?.stop() }
+        let deadline = ContinuousClock.now + config.taskShutdownGracefulTimeout
+        for (id, task) in stopping {
+            let remaining = deadline - ContinuousClock.now
+            if !(await task.finished.wait(timeout: max(remaining, .zero))) {
+                logger.warning("Graceful stop of task \(id) failed; cancelling it")
+                task.run?.cancel()
+            }
+            await task.run?.value
+        }
+    }
+
+    /// A task's status, if the worker runs it.
+    public func taskStatus(_ id: ConnectorTaskID) async -> StatusInfo? {
+        guard let task = tasks[id] else { return nil }
+        if let failed = task.failedStatus { return failed }
+        return await task.runner?.status
+    }
+
+    /// The ids of the tasks of a connector the worker runs.
+    public func taskIDs(of connector: String) -> [ConnectorTaskID] {
+        tasks.keys.filter { $0.connector == connector }.sorted()
+    }
+
+    /// The runner of a task (tests use it to force an offset flush).
+    public func sourceTask(_ id: ConnectorTaskID) -> WorkerSourceTask? {
+        tasks[id]?.runner
+    }
+}
+
+/// The context of a connector: forwards requests to the herder through the worker's event stream.
+struct WorkerConnectorContext: SourceConnectorContext, SinkConnectorContext {
+    let connector: String
+    let events: AsyncStream<WorkerEvent>.Continuation
+    let offsetStorageReader: any OffsetStorageReader
+
+    func requestTaskReconfiguration() {
+        events.yield(.taskReconfigurationRequested(connector: connector))
+    }
+
+    func raiseError(_ error: any Error) {
+        events.yield(.connectorFailed(connector: connector, trace: traceString(error)))
+    }
+}

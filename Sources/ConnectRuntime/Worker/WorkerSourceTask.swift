@@ -1,0 +1,416 @@
+import ConnectAPI
+import ConnectTransforms
+import KafkaNIO
+import KafkaProtocol
+import Logging
+import NIOCore
+
+/// Runs one source task (Kafka's `WorkerSourceTask`, without exactly-once): poll → transforms →
+/// header/key/value conversion → produce, with offsets committed per source partition only once every
+/// earlier record of that partition was written (``SubmittedRecords``).
+///
+/// - ``run()`` is the whole life: `initialize` and `start` the task, loop, then stop. The worker runs
+///   it in a task it owns and ends it with ``stop()``.
+/// - Batches are queued in the producer in poll order, without waiting for the previous one's
+///   acknowledgements (up to ``maxInFlightBatches``); acks feed the offset tracker and
+///   `commitRecord(_:metadata:)` in whatever order they come.
+/// - Offsets are flushed to the store every `offset.flush.interval.ms` and when the task stops (after
+///   waiting up to `offset.flush.timeout.ms` for outstanding records); `commit()` follows each flush.
+/// - A ``RetriableError`` from `poll()` is logged and `poll()` called again; any other error fails the
+///   task (status FAILED with the error as trace) after a last offset flush.
+/// - Records a transform drops are acknowledged at once and get `commitRecord(record, metadata: nil)`.
+///   With `errors.tolerance=all`, records that fail a transform, conversion or produce are skipped the
+///   same way; with `none` (the default) such a failure fails the task.
+public actor WorkerSourceTask {
+    /// The task's id.
+    public nonisolated let id: ConnectorTaskID
+    /// Batches sent and not yet acknowledged before `poll()` waits (Kafka bounds this with the
+    /// producer's `buffer.memory`).
+    static let maxInFlightBatches = 8
+
+    private let task: any SourceTask
+    private let taskConfig: [String: String]
+    private let errorTolerance: ConnectorConfig.ErrorTolerance
+    private let converters: TaskConverters
+    private let transformations: TransformationChain
+    private let producer: KafkaProducer
+    private let offsetStore: any OffsetBackingStore
+    private let offsetReader: WorkerOffsetStorageReader
+    private let flushInterval: Duration
+    private let flushTimeout: Duration
+    private let workerID: String
+    private let logger: Logger
+
+    private var targetState: TargetState
+    private var currentStatus: StatusInfo
+    private var isStopping = false
+    private var isTaskStopped = false
+    private var failure: (any Error)?
+    private var producerFailure: (any Error)?
+
+    private var submitted = SubmittedRecords()
+    /// Committable offsets not yet written to the store (kept for the next flush if one fails).
+    private var unflushed: [[String: ConnectValue]: [String: ConnectValue]] = [:]
+    private var isFlushing = false
+    private var flushCount = 0
+
+    private var currentPoll: Task<[SourceRecord]?, any Error>?
+    private var sends: [UInt64: Task<Void, Never>] = [:]
+    private var nextSendID: UInt64 = 0
+    private var flushTimer: Task<Void, Never>?
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Creates the task runner; nothing happens before ``run()``.
+    init(
+        id: ConnectorTaskID,
+        task: any SourceTask,
+        taskConfig: [String: String],
+        connectorConfig: ConnectorConfig,
+        converters: TaskConverters,
+        transformations: TransformationChain,
+        producer: KafkaProducer,
+        offsetStore: any OffsetBackingStore,
+        workerConfig: WorkerConfig,
+        workerID: String,
+        targetState: TargetState,
+        logger: Logger
+    ) {
+        self.id = id
+        self.task = task
+        self.taskConfig = taskConfig
+        self.errorTolerance = connectorConfig.errorTolerance
+        self.converters = converters
+        self.transformations = transformations
+        self.producer = producer
+        self.offsetStore = offsetStore
+        self.offsetReader = WorkerOffsetStorageReader(namespace: id.connector, store: offsetStore)
+        self.flushInterval = workerConfig.offsetFlushInterval
+        self.flushTimeout = workerConfig.offsetFlushTimeout
+        self.workerID = workerID
+        self.targetState = targetState
+        self.currentStatus = StatusInfo(state: .unassigned, workerID: workerID)
+        var logger = logger
+        logger[metadataKey: "connector"] = "\(id.connector)"
+        logger[metadataKey: "task"] = "\(id.task)"
+        self.logger = logger
+    }
+
+    /// The task's status.
+    public var status: StatusInfo { currentStatus }
+
+    /// How many offset flushes completed (for tests and metrics).
+    public var completedFlushes: Int { flushCount }
+
+    // MARK: Life cycle
+
+    /// Starts the task, runs the poll loop until ``stop()`` or a failure, and stops the task: last
+    /// offset flush, `stop()`, producer closed.
+    public func run() async {
+        do {
+            await task.initialize(
+                context: WorkerSourceTaskContext(configs: taskConfig, offsetStorageReader: offsetReader)
+            )
+            try await task.start(configs: taskConfig)
+        } catch {
+            fail(error, "Task threw an uncaught and unrecoverable exception during startup")
+            await finish()
+            return
+        }
+        logger.info("Source task started")
+        currentStatus = StatusInfo(state: targetState == .paused ? .paused : .running, workerID: workerID)
+        flushTimer = Task { await self.flushPeriodically() }
+        await pollLoop()
+        await finish()
+    }
+
+    /// Asks the task to stop: `stop()` is called on it and a running `poll()` is cancelled; ``run()``
+    /// then flushes offsets and returns.
+    public func stop() async {
+        guard !isStopping else { return }
+        isStopping = true
+        currentPoll?.cancel()
+        wakeAll()
+        await stopTaskOnce()
+    }
+
+    /// Applies a target state: PAUSED stops polling (records in flight still complete), STARTED resumes.
+    public func transition(to state: TargetState) {
+        targetState = state
+        if currentStatus.state == .running || currentStatus.state == .paused {
+            currentStatus.state = state == .paused ? .paused : .running
+        }
+        wakeAll()
+    }
+
+    private func stopTaskOnce() async {
+        guard !isTaskStopped else { return }
+        isTaskStopped = true
+        await task.stop()
+    }
+
+    private func finish() async {
+        flushTimer?.cancel()
+        await flushTimer?.value
+        flushTimer = nil
+        await stopTaskOnce()
+        await waitForOutstandingSends(timeout: flushTimeout)
+        if !submitted.isEmptyOfUnacked {
+            logger.warning(
+                "Stopping with \(submitted.unackedCount) records not yet acknowledged after offset.flush.timeout.ms; their offsets are not committed"
+            )
+        }
+        await commitOffsets()
+        await producer.close()
+        for send in sends.values { await send.value }
+        sends = [:]
+        transformations.close()
+        converters.close()
+        if failure == nil { currentStatus = StatusInfo(state: .unassigned, workerID: workerID) }
+        logger.info("Source task stopped")
+    }
+
+    private func fail(_ error: any Error, _ message: String) {
+        guard failure == nil else { return }
+        failure = error
+        currentStatus = .failed(error, workerID: workerID)
+        logger.error("\(message): \(error)")
+    }
+
+    // MARK: Poll loop
+
+    private func pollLoop() async {
+        while !isStopping {
+            if let producerFailure {
+                fail(producerFailure, "Failed to send a record to Kafka")
+                return
+            }
+            if targetState == .paused {
+                await waitUntil { $0.targetState != .paused || $0.isStopping || $0.producerFailure != nil }
+                continue
+            }
+            let task = self.task
+            let poll = Task { try await task.poll() }
+            currentPoll = poll
+            let result = await poll.result
+            currentPoll = nil
+            if isStopping { break }
+            switch result {
+            case .success(let records):
+                guard let records, !records.isEmpty else { continue }
+                do {
+                    try await send(records)
+                } catch {
+                    fail(error, "Task threw an uncaught and unrecoverable exception")
+                    return
+                }
+            case .failure(let error as RetriableError):
+                logger.warning("Retriable error from poll(), polling again: \(error)")
+            case .failure(let error):
+                fail(error, "Task threw an uncaught and unrecoverable exception")
+                return
+            }
+        }
+    }
+
+    /// Transforms, converts and sends one polled batch; records are submitted to the offset tracker in
+    /// poll order.
+    private func send(_ records: [SourceRecord]) async throws {
+        var batch: [KafkaProducerRecord] = []
+        var originals: [SourceRecord] = []
+        var tickets: [SubmittedRecords.Ticket] = []
+        batch.reserveCapacity(records.count)
+        var dropped: [SourceRecord] = []
+        for record in records {
+            let converted: KafkaProducerRecord?
+            do {
+                converted = try transformations.apply(record).map(convert)
+            } catch {
+                guard errorTolerance == .all else { throw error }
+                logger.warning("Skipping a record that failed a transform or conversion: \(error)")
+                converted = nil
+            }
+            let ticket = submitted.submit(partition: record.sourcePartition, offset: record.sourceOffset)
+            guard let converted else {
+                submitted.ack(ticket)
+                dropped.append(record)
+                continue
+            }
+            batch.append(converted)
+            originals.append(record)
+            tickets.append(ticket)
+        }
+        for record in dropped { await commitRecord(record, metadata: nil) }
+        guard !batch.isEmpty else { return }
+        await waitUntil { $0.sends.count < Self.maxInFlightBatches || $0.isStopping }
+        let sendID = nextSendID
+        nextSendID += 1
+        // Queued here, in poll order (concurrent send(contentsOf:) calls could reorder batches);
+        // only the wait for the acknowledgements runs concurrently.
+        let delivery = await producer.enqueue(contentsOf: batch)
+        sends[sendID] = Task {
+            let results = await delivery.results()
+            await self.sendCompleted(sendID, results: results, records: originals, tickets: tickets)
+        }
+    }
+
+    private func convert(_ record: SourceRecord) throws -> KafkaProducerRecord {
+        var headers: [KafkaRecordHeader] = []
+        headers.reserveCapacity(record.headers.count)
+        for header in record.headers {
+            let bytes = try converters.header.fromConnectHeader(
+                topic: record.topic,
+                headerKey: header.key,
+                schema: header.schema,
+                value: header.value
+            )
+            headers.append(KafkaRecordHeader(key: header.key, value: bytes.map { ByteBuffer(bytes: $0) }))
+        }
+        let key = try converters.key.fromConnectData(
+            topic: record.topic,
+            headers: record.headers,
+            schema: record.keySchema,
+            value: record.key
+        )
+        let value = try converters.value.fromConnectData(
+            topic: record.topic,
+            headers: record.headers,
+            schema: record.valueSchema,
+            value: record.value
+        )
+        return KafkaProducerRecord(
+            topic: record.topic,
+            partition: record.kafkaPartition,
+            key: key.map { ByteBuffer(bytes: $0) },
+            value: value.map { ByteBuffer(bytes: $0) },
+            headers: headers,
+            timestamp: record.timestamp.flatMap { $0 >= 0 ? $0 : nil }
+        )
+    }
+
+    private func sendCompleted(
+        _ sendID: UInt64,
+        results: [Result<KafkaNIO.RecordMetadata, KafkaError>],
+        records: [SourceRecord],
+        tickets: [SubmittedRecords.Ticket]
+    ) async {
+        for index in results.indices {
+            switch results[index] {
+            case .success(let metadata):
+                submitted.ack(tickets[index])
+                await commitRecord(
+                    records[index],
+                    metadata: ConnectAPI.RecordMetadata(
+                        topic: metadata.topic,
+                        partition: metadata.partition,
+                        offset: metadata.offset,
+                        timestamp: metadata.timestamp
+                    )
+                )
+            case .failure(let error):
+                if errorTolerance == .all {
+                    logger.warning("Skipping a record Kafka did not accept: \(error)")
+                    submitted.ack(tickets[index])
+                    await commitRecord(records[index], metadata: nil)
+                } else if producerFailure == nil {
+                    producerFailure = error
+                }
+            }
+        }
+        sends[sendID] = nil
+        wakeAll()
+    }
+
+    private func commitRecord(_ record: SourceRecord, metadata: ConnectAPI.RecordMetadata?) async {
+        do {
+            try await task.commitRecord(record, metadata: metadata)
+        } catch {
+            logger.error("Exception thrown while calling task.commitRecord(): \(error)")
+        }
+    }
+
+    // MARK: Offsets
+
+    private func flushPeriodically() async {
+        while true {
+            do {
+                try await Task.sleep(for: flushInterval)
+            } catch {
+                return
+            }
+            await commitOffsets()
+        }
+    }
+
+    /// Writes the offsets that became committable to the store, then calls the task's `commit()`. A
+    /// failed write keeps the offsets for the next flush.
+    @discardableResult
+    func commitOffsets() async -> Bool {
+        let committable = submitted.committableOffsets()
+        for (partition, offset) in committable.offsets { unflushed[partition] = offset }
+        guard !isFlushing else { return false }
+        isFlushing = true
+        defer { isFlushing = false }
+        let toFlush = unflushed
+        if !toFlush.isEmpty {
+            var values: [OffsetKey: [String: ConnectValue]?] = [:]
+            for (partition, offset) in toFlush {
+                values[OffsetKey(namespace: id.connector, partition: partition)] = offset
+            }
+            do {
+                try await offsetStore.set(values)
+            } catch {
+                logger.error("Failed to flush offsets to storage: \(error)")
+                return false
+            }
+            for (partition, offset) in toFlush where unflushed[partition] == offset { unflushed[partition] = nil }
+            logger.debug(
+                "Committed offsets of \(committable.committableCount) records; \(committable.uncommittableCount) outstanding"
+            )
+        }
+        flushCount += 1
+        do {
+            try await task.commit()
+        } catch {
+            logger.error("Exception thrown while calling task.commit(): \(error)")
+        }
+        return true
+    }
+
+    // MARK: Waiting
+
+    private func waitForOutstandingSends(timeout: Duration) async {
+        guard !sends.isEmpty else { return }
+        let deadline = ContinuousClock.now + timeout
+        let timer = Task {
+            try? await Task.sleep(until: deadline)
+            self.wakeAll()
+        }
+        await waitUntil { $0.sends.isEmpty || ContinuousClock.now >= deadline }
+        timer.cancel()
+        await timer.value
+    }
+
+    /// Suspends until `condition` holds; re-checked whenever ``wakeAll()`` runs.
+    private func waitUntil(_ condition: (isolated WorkerSourceTask) -> Bool) async {
+        while !condition(self) {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+    }
+
+    private func wakeAll() {
+        let current = waiters
+        waiters = []
+        for waiter in current { waiter.resume() }
+    }
+}
+
+extension SubmittedRecords {
+    var isEmptyOfUnacked: Bool { unackedCount == 0 }
+}
+
+/// The context a source task gets (Kafka's `WorkerSourceTaskContext`).
+struct WorkerSourceTaskContext: SourceTaskContext {
+    let configs: [String: String]
+    let offsetStorageReader: any OffsetStorageReader
+    var transactionContext: (any TransactionContext)? { nil }
+}

@@ -1,0 +1,79 @@
+import ConnectAPI
+import Testing
+
+@testable import ConnectRuntime
+
+@Suite struct SubmittedRecordsTests {
+    let fileA: [String: ConnectValue] = ["filename": .string("a")]
+    let fileB: [String: ConnectValue] = ["filename": .string("b")]
+
+    func offset(_ position: Int64) -> [String: ConnectValue] { ["position": .int64(position)] }
+
+    @Test func commitsOnlyTheContiguousAcknowledgedPrefixPerPartition() {
+        var records = SubmittedRecords()
+        let tickets = (1...5).map { records.submit(partition: fileA, offset: offset($0)) }
+        #expect(records.committableOffsets().isEmpty)
+        // Out of order: 2, 3 and 5 acknowledged; 1 still outstanding holds everything back.
+        records.ack(tickets[1])
+        records.ack(tickets[2])
+        records.ack(tickets[4])
+        var committable = records.committableOffsets()
+        #expect(committable.isEmpty)
+        #expect(committable.uncommittableCount == 5)
+        records.ack(tickets[0])
+        committable = records.committableOffsets()
+        #expect(committable.offsets == [fileA: offset(3)])
+        #expect(committable.committableCount == 3)
+        #expect(committable.uncommittableCount == 2)
+        records.ack(tickets[3])
+        #expect(records.committableOffsets().offsets == [fileA: offset(5)])
+        #expect(records.committableOffsets().isEmpty)
+        #expect(records.unackedCount == 0)
+    }
+
+    @Test func partitionsDoNotHoldEachOtherBack() {
+        var records = SubmittedRecords()
+        let a1 = records.submit(partition: fileA, offset: offset(1))
+        let b1 = records.submit(partition: fileB, offset: offset(10))
+        let a2 = records.submit(partition: fileA, offset: offset(2))
+        records.ack(b1)
+        records.ack(a2)
+        #expect(records.committableOffsets().offsets == [fileB: offset(10)])
+        records.ack(a1)
+        #expect(records.committableOffsets().offsets == [fileA: offset(2)])
+    }
+
+    @Test func recordsWithoutPartitionOrOffsetAreTrackedButNeverCommitted() {
+        var records = SubmittedRecords()
+        let stdin = records.submit(partition: nil, offset: nil)
+        let a1 = records.submit(partition: fileA, offset: offset(1))
+        let a2 = records.submit(partition: fileA, offset: nil)
+        records.ack(a1)
+        records.ack(a2)
+        records.ack(stdin)
+        // a2 has no offset: a1's is the last one to commit.
+        #expect(records.committableOffsets().offsets == [fileA: offset(1)])
+        #expect(records.unackedCount == 0)
+    }
+
+    @Test func duplicateAndStaleAcksAreIgnored() {
+        var records = SubmittedRecords()
+        let a1 = records.submit(partition: fileA, offset: offset(1))
+        records.ack(a1)
+        records.ack(a1)
+        #expect(records.unackedCount == 0)
+        #expect(records.committableOffsets().offsets == [fileA: offset(1)])
+        records.ack(a1)
+        #expect(records.unackedCount == 0)
+    }
+
+    @Test func manyRecordsStayCorrectAcrossCompaction() {
+        var records = SubmittedRecords()
+        var tickets = (0..<1000).map { records.submit(partition: fileA, offset: offset(Int64($0))) }
+        for ticket in tickets[..<600] { records.ack(ticket) }
+        #expect(records.committableOffsets().offsets == [fileA: offset(599)])
+        tickets.append(records.submit(partition: fileA, offset: offset(1000)))
+        for ticket in tickets[600...].reversed() { records.ack(ticket) }
+        #expect(records.committableOffsets().offsets == [fileA: offset(1000)])
+    }
+}
