@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ConnectTransforms", targets: ["ConnectTransforms"]),
         .library(name: "ConnectRuntime", targets: ["ConnectRuntime"]),
         .library(name: "ConnectFile", targets: ["ConnectFile"]),
+        .library(name: "ConnectDataGen", targets: ["ConnectDataGen"]),
         .executable(name: "swift-connect", targets: ["ConnectCLI"]),
     ],
     dependencies: [
@@ -72,6 +73,8 @@ let package = Package(
         ),
         // Kafka's FileStreamSource and FileStreamSink connectors; like every connector, ConnectAPI only.
         .target(name: "ConnectFile", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        // A data generator source connector (demos and benchmarks).
+        .target(name: "ConnectDataGen", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         // Compiled examples for the connector-author guides in docs/ (built with everything else).
         .target(
             name: "ConnectAPIExamples",
@@ -92,6 +95,7 @@ let package = Package(
                 "ConnectAPI",
                 "ConnectRuntime",
                 "ConnectFile",
+                "ConnectDataGen",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "ConnectFileTests",
             dependencies: ["ConnectFile", "ConnectAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConnectDataGenTests",
+            dependencies: ["ConnectDataGen", "ConnectAPI"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
