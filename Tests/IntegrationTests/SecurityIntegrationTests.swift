@@ -171,7 +171,8 @@ struct SecurityIntegrationTests {
                 return
             }
             #expect(!reason.contains("Wr0ngPa55"))
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Retrying would take at least request.timeout.ms (30 s); the bound is loose for busy machines.
+            #expect(ContinuousClock.now - started < .seconds(20))
         }
     }
 
@@ -257,7 +258,8 @@ struct SecurityIntegrationTests {
             #expect(reason.contains(property), "\(reason)")
             #expect(!"\(error)".contains(secret), "\(error)")
             #expect(!error.isRetriable)
-            #expect(ContinuousClock.now - started < .seconds(5), "the failure must not wait for a timeout")
+            // request.timeout.ms is 30 s; the bound is loose for busy machines.
+            #expect(ContinuousClock.now - started < .seconds(20), "the failure must not wait for a timeout")
         }
         await cluster.shutdown()
     }

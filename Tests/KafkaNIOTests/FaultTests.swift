@@ -37,7 +37,8 @@ import Testing
             }
             #expect(size == 0x7FFF_FFF0)
             #expect(maximum == 256 << 20)
-            #expect(elapsed < .seconds(2))
+            // Well under request.timeout.ms (30 s): the frame is refused, not waited for.
+            #expect(elapsed < .seconds(15))
             try await Self.expectClosed(connection)
         }
     }
@@ -153,7 +154,8 @@ import Testing
             #expect(api == .metadata)
             #expect(timeoutMs == 200)
             #expect(elapsed >= .milliseconds(190))
-            #expect(elapsed < .seconds(2))
+            // Bounded (not the 30 s default): the 200 ms setting applies; generous for busy machines.
+            #expect(elapsed < .seconds(15))
             // A connection with a timed-out request is closed (the Java client does the same).
             try await Self.expectClosed(connection)
         }
