@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 func environment(_ name: String) -> String? {
     guard let value = getenv(name) else { return nil }
@@ -36,7 +37,7 @@ func writeStandardError(_ string: String) {
 
 /// Seconds on a monotonic clock.
 func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    // DispatchTime rather than clock_gettime: with Hummingbird linked in, `timespec` resolves to a
+    // second declaration (CDispatch's) that this file cannot see.
+    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
 }
