@@ -2,6 +2,7 @@ import ConnectRuntime
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The Connect REST API served over HTTP (Kafka's `RestServer`) on the first `http://` listener of
 /// the worker's `listeners` (default `http://:8083`; an empty host means all interfaces).
@@ -20,6 +21,8 @@ public actor ConnectRESTServer {
     private let port: Int
     private let logger: Logger
     private var run: Task<Void, Never>?
+    private var group: ServiceGroup?
+    private var isFinished = false
     private var runError: (any Error)?
     private var boundPort: Int?
     private var portWaiters: [CheckedContinuation<Int?, Never>] = []
@@ -82,9 +85,15 @@ public actor ConnectRESTServer {
             onServerRunning: { channel in await self.running(channel.localAddress?.port) },
             logger: logger
         )
+        // Our own group, without signal handling (the CLI owns the signals), so stop() can shut the
+        // server down gracefully: no new connections, in-flight requests answered.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: logger)
+        )
+        self.group = group
         run = Task {
             do {
-                try await application.run()
+                try await group.run()
             } catch {
                 await self.failed(error)
             }
@@ -107,16 +116,24 @@ public actor ConnectRESTServer {
     private func failed(_ error: any Error) { runError = error }
 
     private func running(_ port: Int?) {
+        if port == nil { isFinished = true }
         if let port, boundPort == nil { boundPort = port }
         let waiters = portWaiters
         portWaiters = []
         for waiter in waiters { waiter.resume(returning: port ?? boundPort) }
     }
 
-    /// Stops listening: open connections are closed and the server task awaited.
+    /// Stops gracefully: no new connections, requests in flight are answered; after 5 s the server is
+    /// cancelled. Returns when it has stopped.
     public func stop() async {
+        await group?.triggerGracefulShutdown()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !isFinished && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         run?.cancel()
         await run?.value
+        group = nil
         run = nil
         logger.info("REST server stopped")
     }

@@ -281,7 +281,7 @@ import Testing
         let validation = try await rest.call(
             "PUT",
             "/connector-plugins/TestSource/config/validate",
-            #"{"connector.class":"TestSource","test.tasks":"0","test.secret":"x"}"#
+            #"{"name":"v","connector.class":"TestSource","test.tasks":"0","test.secret":"x"}"#
         )
         #expect(validation.status == 200)
         #expect(Set(validation.object.keys) == ["name", "error_count", "groups", "configs"])

@@ -152,6 +152,8 @@ public struct LevelControlledLogHandler: LogHandler {
     private let levels: LoggerLevels
     private var base: any LogHandler
     private var override: Logger.Level?
+    /// Kept here too: the base handler may not store metadata, and the level depends on it.
+    private var ownMetadata: Logger.Metadata = [:]
 
     /// A handler for the logger `label`, writing through `base`.
     public init(label: String, levels: LoggerLevels, base: any LogHandler) {
@@ -162,7 +164,7 @@ public struct LevelControlledLogHandler: LogHandler {
     }
 
     private var connector: String? {
-        base[metadataKey: "connector"].map { "\($0)" }
+        ownMetadata["connector"].map { "\($0)" }
     }
 
     public var logLevel: Logger.Level {
@@ -172,13 +174,19 @@ public struct LevelControlledLogHandler: LogHandler {
     }
 
     public var metadata: Logger.Metadata {
-        get { base.metadata }
-        set { base.metadata = newValue }
+        get { ownMetadata }
+        set {
+            ownMetadata = newValue
+            base.metadata = newValue
+        }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { base[metadataKey: key] }
-        set { base[metadataKey: key] = newValue }
+        get { ownMetadata[key] }
+        set {
+            ownMetadata[key] = newValue
+            base[metadataKey: key] = newValue
+        }
     }
 
     public var metadataProvider: Logger.MetadataProvider? {
