@@ -19,7 +19,10 @@ public struct RESTResponse: Sendable {
     }
 
     init(_ error: RESTError) {
-        self.init(error.status, .object([("error_code", .int(Int64(error.status))), ("message", .string(error.message))]))
+        self.init(
+            error.status,
+            .object([("error_code", .int(Int64(error.status))), ("message", .string(error.message))])
+        )
     }
 }
 
@@ -253,7 +256,10 @@ public struct ConnectRESTHandler: Sendable {
         case .validate(let name):
             return try await validate(name, request)
         case .listLoggers:
-            return RESTResponse(200, .object(loggerLevels.explicitLevels().map { ($0.name, Self.loggerJSON($0.entry)) }))
+            return RESTResponse(
+                200,
+                .object(loggerLevels.explicitLevels().map { ($0.name, Self.loggerJSON($0.entry)) })
+            )
         case .getLogger(let name):
             guard let entry = loggerLevels.level(of: name) else { throw RESTError(404, "Logger \(name) not found.") }
             return RESTResponse(200, Self.loggerJSON(entry))

@@ -88,7 +88,11 @@ public actor ConnectRESTServer {
         // Our own group, without signal handling (the CLI owns the signals), so stop() can shut the
         // server down gracefully: no new connections, in-flight requests answered.
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: logger)
+            configuration: ServiceGroupConfiguration(
+                services: [application],
+                gracefulShutdownSignals: [],
+                logger: logger
+            )
         )
         self.group = group
         run = Task {

@@ -80,9 +80,15 @@ import Testing
         let createdByPut = try await rest.call("PUT", "/connectors/b/config", #"{"connector.class":"TestSource"}"#)
         #expect(createdByPut.status == 201)
         #expect(createdByPut.headers["location"] == "/connectors/b")
-        let mismatch = try await rest.call("PUT", "/connectors/b/config", #"{"connector.class":"TestSource","name":"c"}"#)
+        let mismatch = try await rest.call(
+            "PUT",
+            "/connectors/b/config",
+            #"{"connector.class":"TestSource","name":"c"}"#
+        )
         #expect(mismatch.status == 400)
-        #expect(mismatch.error?.message == "Connector name configuration (c) doesn't match connector name in the URL (b)")
+        #expect(
+            mismatch.error?.message == "Connector name configuration (c) doesn't match connector name in the URL (b)"
+        )
 
         let patched = try await rest.call("PATCH", "/connectors/a/config", #"{"test.secret":null,"test.tasks":"2"}"#)
         #expect(patched.status == 200)
@@ -91,17 +97,33 @@ import Testing
         #expect(patchedConfig["test.tasks"] == "2")
         #expect(try await rest.call("PATCH", "/connectors/nope/config", "{}").status == 404)
 
-        let invalid = try await rest.call("PUT", "/connectors/a/config", #"{"connector.class":"TestSource","test.tasks":"0"}"#)
+        let invalid = try await rest.call(
+            "PUT",
+            "/connectors/a/config",
+            #"{"connector.class":"TestSource","test.tasks":"0"}"#
+        )
         #expect(invalid.status == 400)
-        #expect(invalid.error?.message.hasPrefix("Connector configuration is invalid and contains the following 1 error(s):\n") == true)
+        #expect(
+            invalid.error?.message.hasPrefix(
+                "Connector configuration is invalid and contains the following 1 error(s):\n"
+            ) == true
+        )
         #expect(invalid.error?.message.contains("test.tasks") == true)
-        let nullValue = try await rest.call("PUT", "/connectors/a/config", #"{"connector.class":"TestSource","x":null}"#)
+        let nullValue = try await rest.call(
+            "PUT",
+            "/connectors/a/config",
+            #"{"connector.class":"TestSource","x":null}"#
+        )
         #expect(nullValue.status == 400)
         #expect(nullValue.error?.message.contains("Null value can not be supplied as the configuration value.") == true)
         let noClass = try await rest.call("POST", "/connectors", #"{"name":"x","config":{"tasks.max":"1"}}"#)
         #expect(noClass.status == 400)
         #expect(noClass.error?.message.hasSuffix("contains no connector type") == true)
-        let unknownClass = try await rest.call("POST", "/connectors", #"{"name":"x","config":{"connector.class":"Nope"}}"#)
+        let unknownClass = try await rest.call(
+            "POST",
+            "/connectors",
+            #"{"name":"x","config":{"connector.class":"Nope"}}"#
+        )
         #expect(unknownClass.status == 500)
         #expect(unknownClass.error?.message.hasPrefix("Failed to find any class that implements Connector") == true)
 
@@ -302,7 +324,9 @@ import Testing
             #"{"connector.class":"TestSource"}"#
         )
         #expect(mismatch.status == 400)
-        #expect(mismatch.error?.message == "Included connector type TestSource does not match request type FileStreamSink")
+        #expect(
+            mismatch.error?.message == "Included connector type TestSource does not match request type FileStreamSink"
+        )
         let noClass = try await rest.call("PUT", "/connector-plugins/TestSource/config/validate", "{}")
         #expect(noClass.status == 400)
         let unknownClass = try await rest.call(
@@ -324,7 +348,10 @@ import Testing
         let used = try await rest.call("GET", "/connectors/t/topics")
         #expect((used.object["t"] as? [String: Any])?["topics"] as? [String] == ["a", "b"])
         #expect(try await rest.call("PUT", "/connectors/t/topics/reset").status == 202)
-        #expect(((try await rest.call("GET", "/connectors/t/topics").object["t"] as? [String: Any])?["topics"] as? [String]) == [])
+        #expect(
+            ((try await rest.call("GET", "/connectors/t/topics").object["t"] as? [String: Any])?["topics"] as? [String])
+                == []
+        )
         await rest.stop()
 
         let disabled = try await RESTFixture.start(worker: ["topic.tracking.enable": "false"])
@@ -333,7 +360,10 @@ import Testing
         #expect(forbidden.error?.message == "Topic tracking is disabled.")
         await disabled.stop()
         let noReset = try await RESTFixture.start(worker: ["topic.tracking.allow.reset": "false"])
-        #expect(try await noReset.call("PUT", "/connectors/t/topics/reset").error?.message == "Topic tracking reset is disabled.")
+        #expect(
+            try await noReset.call("PUT", "/connectors/t/topics/reset").error?.message
+                == "Topic tracking reset is disabled."
+        )
         await noReset.stop()
     }
 
@@ -357,7 +387,11 @@ import Testing
         #expect(one.object["level"] as? String == "DEBUG")
         #expect(one.object["last_modified"] is Int)
         let listed = try await rest.call("GET", "/admin/loggers")
-        #expect(listed.object.keys.sorted() == ["org.apache.kafka.connect", "org.apache.kafka.connect.runtime.Worker", "root"])
+        #expect(
+            listed.object.keys.sorted() == [
+                "org.apache.kafka.connect", "org.apache.kafka.connect.runtime.Worker", "root",
+            ]
+        )
 
         // A connector's name scopes the loggers carrying it in their metadata.
         var task = worker

@@ -48,7 +48,9 @@ struct RESTIntegrationTests {
                 {
                     return
                 }
-                guard ContinuousClock.now < deadline else { throw TestFailure("\(name) never reached \(state): \(status)") }
+                guard ContinuousClock.now < deadline else {
+                    throw TestFailure("\(name) never reached \(state): \(status)")
+                }
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
@@ -138,7 +140,8 @@ struct RESTIntegrationTests {
         FileManager.default.createFile(atPath: input, contents: Data("x\n".utf8))
         let worker = try await Self.startWorker(offsetFile: directory.appendingPathComponent("offsets").path)
         let arguments = [
-            "--url", worker.url, "--name", "py-file", "--file", input, "--topic", TestEnvironment.uniqueTopic("rest-py"),
+            "--url", worker.url, "--name", "py-file", "--file", input, "--topic",
+            TestEnvironment.uniqueTopic("rest-py"),
         ]
         // The script blocks while it waits for the process; run it off the cooperative pool.
         let output: Result<String, any Error> = await withCheckedContinuation { continuation in
@@ -153,7 +156,11 @@ struct RESTIntegrationTests {
         let steps = try output.get().split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
         }
-        #expect(steps.compactMap { $0["step"] as? String } == ["info", "create", "status", "pause", "resume", "restart", "delete"])
+        #expect(
+            steps.compactMap { $0["step"] as? String } == [
+                "info", "create", "status", "pause", "resume", "restart", "delete",
+            ]
+        )
         #expect(await worker.herder.connectorNames().isEmpty)
         await worker.stop()
     }

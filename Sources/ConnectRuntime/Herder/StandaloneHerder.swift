@@ -63,7 +63,10 @@ public actor StandaloneHerder {
     private var eventTask: Task<Void, Never>?
 
     /// A herder for `worker`; call ``start()`` next.
-    public init(worker: Worker, logger: Logger = Logger(label: "org.apache.kafka.connect.runtime.standalone.StandaloneHerder")) {
+    public init(
+        worker: Worker,
+        logger: Logger = Logger(label: "org.apache.kafka.connect.runtime.standalone.StandaloneHerder")
+    ) {
         self.worker = worker
         self.logger = logger
     }
@@ -163,7 +166,8 @@ public actor StandaloneHerder {
         let plugin = try worker.plugins.requireConnectorPlugin(named: className)
         var definition = plugin.type == .source ? ConnectorConfig.sourceDefinition : ConnectorConfig.sinkDefinition
         let resolved = try await worker.resolve(config)
-        for key in plugin.configDef.configKeys + worker.plugins.transformations.configDef(forConnectorConfig: resolved)
+        for key in plugin.configDef.configKeys
+            + worker.plugins.transformations.configDef(forConnectorConfig: resolved)
             .configKeys
         where definition[key.name] == nil {
             try? definition.define(key)
@@ -241,7 +245,8 @@ public actor StandaloneHerder {
         let restartConnector = !onlyFailed || plan.connector.state == .failed
         var restartTasks: [ConnectorTaskID] = []
         if restartConnector { plan.connector = StatusInfo(state: .restarting, workerID: worker.workerID) }
-        for index in plan.tasks.indices where includeTasks && (!onlyFailed || plan.tasks[index].status.state == .failed) {
+        for index in plan.tasks.indices where includeTasks && (!onlyFailed || plan.tasks[index].status.state == .failed)
+        {
             plan.tasks[index].status = StatusInfo(state: .restarting, workerID: worker.workerID)
             restartTasks.append(ConnectorTaskID(connector: name, task: plan.tasks[index].id))
         }
@@ -315,7 +320,10 @@ public actor StandaloneHerder {
         guard let state = states[name] else { throw notFound(name) }
         try requireStopped(name, state)
         guard !offsets.isEmpty else {
-            throw HerderRequestError(.badRequest, "Partitions / offsets need to be provided for an alter offsets request")
+            throw HerderRequestError(
+                .badRequest,
+                "Partitions / offsets need to be provided for an alter offsets request"
+            )
         }
         try requireSource(name, state)
         var normalized: [[String: ConnectValue]: [String: ConnectValue]?] = [:]
@@ -351,7 +359,10 @@ public actor StandaloneHerder {
         guard let connector = plugin.makeConnector() as? any SourceConnector else { throw notSource(name) }
         let handled: Bool
         do {
-            handled = try await connector.alterOffsets(configs: try await worker.resolve(state.config), offsets: offsets)
+            handled = try await connector.alterOffsets(
+                configs: try await worker.resolve(state.config),
+                offsets: offsets
+            )
         } catch {
             throw ConnectError(
                 "Failed to alter offsets for source connector \(name) because its alterOffsets method threw: \(error)",
