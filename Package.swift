@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ConnectRuntime", targets: ["ConnectRuntime"]),
         .library(name: "ConnectFile", targets: ["ConnectFile"]),
         .library(name: "ConnectDataGen", targets: ["ConnectDataGen"]),
+        .library(name: "ConnectREST", targets: ["ConnectREST"]),
         .executable(name: "swift-connect", targets: ["ConnectCLI"]),
     ],
     dependencies: [
@@ -25,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Debian's compression libraries (zlib1g-dev, libsnappy-dev, liblz4-dev, libzstd-dev);
@@ -71,6 +74,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Kafka Connect REST API (`listeners`, default http://:8083) over a herder, on Hummingbird.
+        .target(
+            name: "ConnectREST",
+            dependencies: [
+                "ConnectRuntime", "ConnectAPI", "ConnectJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Kafka's FileStreamSource and FileStreamSink connectors; like every connector, ConnectAPI only.
         .target(name: "ConnectFile", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         // A data generator source connector (demos and benchmarks).
@@ -94,6 +109,7 @@ let package = Package(
                 "KafkaProtocol",
                 "ConnectAPI",
                 "ConnectRuntime",
+                "ConnectREST",
                 "ConnectFile",
                 "ConnectDataGen",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -141,6 +157,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ConnectRESTTests",
+            dependencies: [
+                "ConnectREST", "ConnectRuntime", "ConnectAPI", "ConnectJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ConnectFileTests",
             dependencies: ["ConnectFile", "ConnectAPI"],
             swiftSettings: swiftSettings
@@ -153,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "KafkaNIO", "KafkaProtocol", "ConnectAPI", "ConnectRuntime", "ConnectFile",
+                "KafkaNIO", "KafkaProtocol", "ConnectAPI", "ConnectRuntime", "ConnectFile", "ConnectREST",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

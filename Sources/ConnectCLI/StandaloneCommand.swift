@@ -1,8 +1,10 @@
 import ArgumentParser
 import ConnectAPI
+import ConnectREST
 import ConnectRuntime
 import Dispatch
 import Foundation
+import Logging
 
 /// `swift-connect standalone worker.properties [connector.properties|connector.json ...]`: Kafka's
 /// `connect-standalone.sh`. Runs the connectors until SIGINT or SIGTERM, then stops the tasks and
@@ -14,8 +16,9 @@ struct StandaloneCommand: AsyncParsableCommand {
         discussion: """
             The worker configuration is a Java properties file with Kafka's worker keys (bootstrap.servers, \
             key.converter, value.converter, offset.storage.file.filename, ...). Each connector file is Java \
-            properties, a JSON object of settings, or a JSON {"name": ..., "config": {...}} request. Stop with \
-            Ctrl-C (SIGINT) or SIGTERM: tasks stop and their offsets are flushed.
+            properties, a JSON object of settings, or a JSON {"name": ..., "config": {...}} request. The REST \
+            API listens on the worker's `listeners` (default http://:8083). Stop with Ctrl-C (SIGINT) or \
+            SIGTERM: the REST server stops, then tasks stop and their offsets are flushed.
             """
     )
 
@@ -26,8 +29,14 @@ struct StandaloneCommand: AsyncParsableCommand {
     var connectorFiles: [String] = []
 
     func run() async throws {
+        // Every logger's level comes from LoggerLevels, which /admin/loggers changes at run time.
+        LoggingSystem.bootstrap { label in
+            LevelControlledLogHandler(label: label, levels: .shared, base: StreamLogHandler.standardError(label: label))
+        }
         let signals = ShutdownSignals()
         let herder: StandaloneHerder
+        let server: ConnectRESTServer
+        let listeners: [String]
         do {
             let rawWorker = try ConnectorConfigFile.properties(try Self.read(workerProperties))
             let workerProps =
@@ -37,8 +46,19 @@ struct StandaloneCommand: AsyncParsableCommand {
             let worker = try Worker(config: config, plugins: .builtIn, offsetStore: store)
             herder = StandaloneHerder(worker: worker)
             try await herder.start()
+            listeners = config.listeners
+            let listener = config.listeners.first { $0.lowercased().hasPrefix("http://") } ?? "http://:8083"
+            server = try ConnectRESTServer(handler: ConnectRESTHandler(herder: herder), listener: listener)
         } catch {
             writeStandardError("swift-connect standalone: \(workerProperties): \(error)\n")
+            throw ExitCode.failure
+        }
+        do {
+            let port = try await server.start()
+            writeStandardError("REST API listening on \(Self.advertised(listener: listeners.first, port: port))\n")
+        } catch {
+            writeStandardError("swift-connect standalone: \(error)\n")
+            await herder.stop()
             throw ExitCode.failure
         }
         do {
@@ -53,13 +73,24 @@ struct StandaloneCommand: AsyncParsableCommand {
             }
         } catch {
             writeStandardError("swift-connect standalone: \(error)\n")
+            await server.stop()
             await herder.stop()
             throw ExitCode.failure
         }
+        // Healthy once the connectors from the command line are started (Kafka's /health).
+        server.handler.markReady()
         await signals.wait()
-        writeStandardError("Stopping: tasks stop and flush their offsets\n")
+        writeStandardError("Stopping: the REST server stops, tasks stop and flush their offsets\n")
+        await server.stop()
         await herder.stop()
         signals.cancel()
+    }
+
+    /// `http://<host or localhost>:<port>/`.
+    private static func advertised(listener: String?, port: Int) -> String {
+        let address = listener?.dropFirst("http://".count).split(separator: "/").first ?? ""
+        let host = address.lastIndex(of: ":").map { String(address[..<$0]) } ?? ""
+        return "http://\(host.isEmpty ? "localhost" : host):\(port)/"
     }
 
     private static func read(_ path: String) throws -> String {

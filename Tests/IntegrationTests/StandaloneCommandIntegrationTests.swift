@@ -3,6 +3,10 @@ import Foundation
 import KafkaNIO
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// `swift-connect standalone` as a user runs it: config files on the command line, SIGINT to stop.
 @Suite(.enabled(if: TestEnvironment.shouldRun, "no broker: set KAFKA_BOOTSTRAP_SERVERS (scripts/test-broker run --)"))
 struct StandaloneCommandIntegrationTests {
@@ -23,6 +27,8 @@ struct StandaloneCommandIntegrationTests {
             key.converter=org.apache.kafka.connect.storage.StringConverter
             value.converter=org.apache.kafka.connect.storage.StringConverter
             offset.storage.file.filename=\(path("connect.offsets"))
+            # a free port for the REST API
+            listeners=http://127.0.0.1:0
             # flush rarely: the offsets must come from the flush on SIGINT
             offset.flush.interval.ms=600000
             """.utf8
@@ -40,7 +46,8 @@ struct StandaloneCommandIntegrationTests {
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["standalone", path("worker.properties"), path("source.json")]
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            FileManager.default.createFile(atPath: path("stderr.txt"), contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: path("stderr.txt"))
             try process.run()
             defer {
                 if process.isRunning {
@@ -55,6 +62,17 @@ struct StandaloneCommandIntegrationTests {
                 count: lines.count
             )
             #expect(values == lines)
+            // The REST API runs alongside and reports healthy once the command-line connectors started.
+            let logged = try String(contentsOfFile: path("stderr.txt"), encoding: .utf8)
+            let url = try #require(
+                logged.split(separator: "\n").first { $0.hasPrefix("REST API listening on ") }?
+                    .dropFirst("REST API listening on ".count)
+            )
+            let (health, response) = try await URLSession.shared.data(from: URL(string: url + "health")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: health, as: UTF8.self).contains(#""status":"healthy""#))
+            let (names, _) = try await URLSession.shared.data(from: URL(string: url + "connectors")!)
+            #expect(String(decoding: names, as: UTF8.self) == #"["cli-source"]"#)
             #expect(
                 try await StandaloneWorkerIntegrationTests.committedPosition(
                     offsetFile: path("connect.offsets"),

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,7 +38,7 @@ func writeStandardError(_ string: String) {
 
 /// Seconds on a monotonic clock.
 func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    // DispatchTime rather than clock_gettime: with Hummingbird linked in, `timespec` resolves to a
+    // second declaration (CDispatch's) that this file cannot see.
+    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
 }

@@ -33,6 +33,10 @@ public struct WorkerConfig: Sendable {
     public static let overridePolicyConfig = "connector.client.config.override.policy"
     /// `topic.creation.enable`
     public static let topicCreationEnableConfig = "topic.creation.enable"
+    /// `topic.tracking.enable`
+    public static let topicTrackingEnableConfig = "topic.tracking.enable"
+    /// `topic.tracking.allow.reset`
+    public static let topicTrackingAllowResetConfig = "topic.tracking.allow.reset"
     /// Kafka's default header converter.
     public static let defaultHeaderConverter = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
 
@@ -127,6 +131,20 @@ public struct WorkerConfig: Sendable {
             importance: .low,
             documentation: "Whether to allow automatic creation of topics used by source connectors."
         ),
+        ConfigKey(
+            topicTrackingEnableConfig,
+            type: .boolean,
+            default: true,
+            importance: .low,
+            documentation: "Enable tracking the set of active topics per connector during runtime."
+        ),
+        ConfigKey(
+            topicTrackingAllowResetConfig,
+            type: .boolean,
+            default: true,
+            importance: .low,
+            documentation: "If set to true, it allows user requests to reset the set of active topics per connector."
+        ),
     ])
 
     /// The standalone worker's keys: ``commonDefinition`` plus `offset.storage.file.filename`.
@@ -169,6 +187,10 @@ public struct WorkerConfig: Sendable {
     public let topicCreationEnabled: Bool
     /// `config.providers`.
     public let configProviders: [String]
+    /// `topic.tracking.enable`. Default: true.
+    public let topicTrackingEnabled: Bool
+    /// `topic.tracking.allow.reset`. Default: true.
+    public let topicTrackingResetAllowed: Bool
 
     /// Parses a standalone worker's configuration.
     /// - Throws: ``ConfigError`` naming the first missing or invalid key.
@@ -197,6 +219,8 @@ public struct WorkerConfig: Sendable {
             ?? .all
         topicCreationEnabled = try config.bool(Self.topicCreationEnableConfig)
         configProviders = try config.list(Self.configProvidersConfig)
+        topicTrackingEnabled = try config.bool(Self.topicTrackingEnableConfig)
+        topicTrackingResetAllowed = try config.bool(Self.topicTrackingAllowResetConfig)
     }
 
     /// The worker's settings under `prefix` (e.g. `producer.`), prefix removed.

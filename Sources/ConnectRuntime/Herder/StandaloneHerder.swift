@@ -1,4 +1,5 @@
 import ConnectAPI
+import ConnectTransforms
 import Logging
 
 /// A connector as the REST API shows it (`GET /connectors/<name>`).
@@ -39,17 +40,15 @@ public struct ConnectorStateInfo: Sendable, Hashable {
 /// the command line (and later the REST API) hands it configurations; it validates them, starts the
 /// connectors, asks them for task configurations, starts the tasks and answers status queries.
 ///
-/// Its methods are shaped after the REST endpoints they will serve. Implemented now: create/update
-/// (``putConnectorConfig(name:config:allowReplace:)``), delete, pause, resume, restart (connector and
-/// all its tasks), connector list, info, config, task configs, status, validation, and task
-/// reconfiguration requested by connectors.
-///
-/// Not implemented yet (REST issue): `PUT …/stop` (target state STOPPED), restart with
-/// `includeTasks`/`onlyFailed`, single-task restart, `…/offsets` GET/PATCH/DELETE (through
-/// `alterOffsets`), `…/topics`, `PATCH …/config`, connector plugin listing.
+/// Its methods are shaped after the REST endpoints they serve (`ConnectREST`): create/update
+/// (``putConnectorConfig(name:config:allowReplace:initialState:)``), `PATCH` config, delete, pause,
+/// resume, stop (target state STOPPED), restarts (connector; with `includeTasks`/`onlyFailed`; one
+/// task), connector list, info, config, task configs, status, validation, source offsets (get, alter,
+/// reset through the connector's `alterOffsets`), active topics, and task reconfiguration requested
+/// by connectors.
 public actor StandaloneHerder {
     /// The worker running the connectors.
-    public let worker: Worker
+    public nonisolated let worker: Worker
     private let logger: Logger
 
     private struct ConnectorState {
@@ -64,7 +63,10 @@ public actor StandaloneHerder {
     private var eventTask: Task<Void, Never>?
 
     /// A herder for `worker`; call ``start()`` next.
-    public init(worker: Worker, logger: Logger = Logger(label: "swift-connect.herder")) {
+    public init(
+        worker: Worker,
+        logger: Logger = Logger(label: "org.apache.kafka.connect.runtime.standalone.StandaloneHerder")
+    ) {
         self.worker = worker
         self.logger = logger
     }
@@ -115,7 +117,8 @@ public actor StandaloneHerder {
     public func putConnectorConfig(
         name: String,
         config submitted: [String: String],
-        allowReplace: Bool
+        allowReplace: Bool,
+        initialState: TargetState? = nil
     ) async throws -> ConnectorInfo {
         var config = submitted
         config[ConnectorConfig.nameConfig] = name
@@ -127,7 +130,7 @@ public actor StandaloneHerder {
             error.message = message
             throw error
         }
-        let targetState = states[name]?.targetState ?? .started
+        let targetState = states[name]?.targetState ?? initialState ?? .started
         if states[name] != nil {
             await stopConnectorAndTasks(name)
         } else {
@@ -153,6 +156,25 @@ public actor StandaloneHerder {
         )
     }
 
+    /// Validates a configuration and renders the result as Kafka's `ConfigInfos` (the body of
+    /// `PUT /connector-plugins/<class>/config/validate`): framework, connector and transform keys with
+    /// their definitions; converter sub-keys and client overrides with a `null` definition.
+    /// - Throws: ``ConfigError`` on `connector.class` when it names no known connector.
+    public func validateConnectorConfigInfos(_ config: [String: String]) async throws -> ConfigInfos {
+        let className = config[ConnectorConfig.connectorClassConfig] ?? ""
+        let validation = try await validateConnectorConfig(config)
+        let plugin = try worker.plugins.requireConnectorPlugin(named: className)
+        var definition = plugin.type == .source ? ConnectorConfig.sourceDefinition : ConnectorConfig.sinkDefinition
+        let resolved = try await worker.resolve(config)
+        for key in plugin.configDef.configKeys
+            + worker.plugins.transformations.configDef(forConnectorConfig: resolved)
+            .configKeys
+        where definition[key.name] == nil {
+            try? definition.define(key)
+        }
+        return ConfigInfos(name: className, configDef: definition, values: validation.values)
+    }
+
     /// Stops and removes a connector and its tasks (`DELETE /connectors/<name>`).
     /// - Throws: ``ConnectError`` `notFound`.
     public func deleteConnector(_ name: String) async throws {
@@ -160,6 +182,7 @@ public actor StandaloneHerder {
         await stopConnectorAndTasks(name)
         states[name] = nil
         names.removeAll { $0 == name }
+        worker.activeTopics.reset(name)
     }
 
     /// Pauses a connector and its tasks (`PUT /connectors/<name>/pause`).
@@ -170,20 +193,252 @@ public actor StandaloneHerder {
         await worker.setTargetState(name, .paused)
     }
 
-    /// Resumes a paused connector and its tasks (`PUT /connectors/<name>/resume`).
+    /// Resumes a paused or stopped connector and its tasks (`PUT /connectors/<name>/resume`); a
+    /// stopped connector is asked for task configurations again.
     /// - Throws: ``ConnectError`` `notFound`.
     public func resumeConnector(_ name: String) async throws {
-        guard states[name] != nil else { throw notFound(name) }
+        guard let previous = states[name]?.targetState else { throw notFound(name) }
         states[name]?.targetState = .started
         await worker.setTargetState(name, .started)
+        if previous == .stopped {
+            do {
+                try await updateTasks(name)
+            } catch {
+                logger.error("Failed to create the tasks of \(name): \(error)")
+            }
+        }
     }
 
-    /// Restarts a connector and all its tasks (offsets flushed in between).
+    /// Stops a connector (`PUT /connectors/<name>/stop`, target state STOPPED): its tasks are stopped
+    /// and its task configurations emptied, as Kafka 3.5+ does; resume starts it again.
+    /// - Throws: ``ConnectError`` `notFound`.
+    public func stopConnector(_ name: String) async throws {
+        guard states[name] != nil else { throw notFound(name) }
+        await worker.stopTasks(await worker.taskIDs(of: name))
+        states[name]?.taskConfigs = []
+        states[name]?.targetState = .stopped
+        await worker.setTargetState(name, .stopped)
+    }
+
+    /// Restarts a connector instance (`POST /connectors/<name>/restart`): its tasks keep running
+    /// unless the restarted connector produces different task configurations.
     /// - Throws: ``ConnectError`` `notFound`.
     public func restartConnector(_ name: String) async throws {
         guard states[name] != nil else { throw notFound(name) }
-        await stopConnectorAndTasks(name)
+        await worker.stopConnector(name)
         await startConnectorAndTasks(name)
+    }
+
+    /// Restarts a connector and/or its tasks (`POST /connectors/<name>/restart?includeTasks=&onlyFailed=`,
+    /// KIP-745): the connector if `!onlyFailed` or it FAILED; with `includeTasks`, each task if
+    /// `!onlyFailed` or it FAILED.
+    /// - Returns: The status before the restart with every restarted instance shown RESTARTING (the
+    ///   body of Kafka's `202` answer).
+    /// - Throws: ``ConnectError`` `notFound`.
+    public func restartConnectorAndTasks(
+        _ name: String,
+        includeTasks: Bool,
+        onlyFailed: Bool
+    ) async throws -> ConnectorStateInfo {
+        guard let state = states[name] else { throw notFound(name) }
+        var plan = try await connectorStatus(name)
+        let restartConnector = !onlyFailed || plan.connector.state == .failed
+        var restartTasks: [ConnectorTaskID] = []
+        if restartConnector { plan.connector = StatusInfo(state: .restarting, workerID: worker.workerID) }
+        for index in plan.tasks.indices where includeTasks && (!onlyFailed || plan.tasks[index].status.state == .failed)
+        {
+            plan.tasks[index].status = StatusInfo(state: .restarting, workerID: worker.workerID)
+            restartTasks.append(ConnectorTaskID(connector: name, task: plan.tasks[index].id))
+        }
+        await worker.stopTasks(restartTasks)
+        if restartConnector {
+            await worker.stopConnector(name)
+            await worker.startConnector(name: name, config: state.config, targetState: state.targetState)
+        }
+        for id in restartTasks { await startTask(id) }
+        if restartConnector {
+            do {
+                try await updateTasks(name)
+            } catch {
+                logger.error("Failed to update the tasks of \(name): \(error)")
+            }
+        }
+        return plan
+    }
+
+    /// Restarts one task with its current configuration (`POST /connectors/<name>/tasks/<id>/restart`).
+    /// - Throws: ``ConnectError`` `notFound` ("Unknown connector: …" / "Unknown task: …").
+    public func restartTask(_ id: ConnectorTaskID) async throws {
+        guard let state = states[id.connector] else {
+            throw ConnectError("Unknown connector: \(id.connector)", code: .notFound)
+        }
+        guard state.taskConfigs.indices.contains(id.task) else {
+            throw ConnectError("Unknown task: \(id)", code: .notFound)
+        }
+        await worker.stopTasks([id])
+        await startTask(id)
+    }
+
+    /// Merges `patch` into a connector's configuration (`PATCH /connectors/<name>/config`, KIP-477):
+    /// a value replaces or adds its key, `nil` removes it; then as ``putConnectorConfig(name:config:allowReplace:initialState:)``.
+    /// - Throws: ``ConnectError`` `notFound`; what `putConnectorConfig` throws.
+    @discardableResult
+    public func patchConnectorConfig(_ name: String, patch: [String: String?]) async throws -> ConnectorInfo {
+        guard var config = states[name]?.config else { throw notFound(name) }
+        for (key, value) in patch { config[key] = value }
+        return try await putConnectorConfig(name: name, config: config, allowReplace: true)
+    }
+
+    // MARK: Offsets and topics
+
+    /// A source connector's committed offsets (`GET /connectors/<name>/offsets`), sorted by partition
+    /// JSON for a stable answer.
+    /// - Throws: ``ConnectError`` `notFound`; a general ``ConnectError`` for sink connectors (their
+    ///   offsets live in a consumer group, not read by this worker yet).
+    public func connectorOffsets(
+        _ name: String
+    ) async throws -> [(partition: [String: ConnectValue], offset: [String: ConnectValue])] {
+        guard let state = states[name] else { throw notFound(name) }
+        try requireSource(name, state)
+        let partitions = try await worker.offsetStore.partitions(namespace: name)
+        let keys = partitions.map { OffsetKey(namespace: name, partition: $0) }
+        let stored = try await worker.offsetStore.get(keys)
+        return keys.compactMap { key in stored[key].map { (key.partition, $0) } }
+            .sorted { $0.partition.jsonKey < $1.partition.jsonKey }
+    }
+
+    /// Alters a stopped source connector's offsets (`PATCH /connectors/<name>/offsets`, KIP-875): the
+    /// connector's `alterOffsets` is asked first, then the offsets are written; a `nil` offset removes
+    /// the partition's offset.
+    /// - Returns: Whether the connector handled the change itself (`alterOffsets` returned true).
+    /// - Throws: ``ConnectError`` `notFound`; ``HerderRequestError`` `badRequest` when the connector is
+    ///   not STOPPED, no offsets are given, or a partition or offset is not a map of primitives.
+    public func alterConnectorOffsets(
+        _ name: String,
+        offsets: [(partition: [String: ConnectValue], offset: [String: ConnectValue]?)]
+    ) async throws -> Bool {
+        guard let state = states[name] else { throw notFound(name) }
+        try requireStopped(name, state)
+        guard !offsets.isEmpty else {
+            throw HerderRequestError(
+                .badRequest,
+                "Partitions / offsets need to be provided for an alter offsets request"
+            )
+        }
+        try requireSource(name, state)
+        var normalized: [[String: ConnectValue]: [String: ConnectValue]?] = [:]
+        for (partition, offset) in offsets {
+            let partition = try Self.normalized(partition, what: "partition")
+            normalized[partition] = try offset.map { try Self.normalized($0, what: "offset") }
+        }
+        return try await applyOffsets(name, state, normalized)
+    }
+
+    /// Removes every offset of a stopped source connector (`DELETE /connectors/<name>/offsets`).
+    /// - Returns: Whether the connector handled the change itself.
+    /// - Throws: ``ConnectError`` `notFound`; ``HerderRequestError`` `badRequest` when not STOPPED.
+    public func resetConnectorOffsets(_ name: String) async throws -> Bool {
+        guard let state = states[name] else { throw notFound(name) }
+        try requireStopped(name, state)
+        try requireSource(name, state)
+        var offsets: [[String: ConnectValue]: [String: ConnectValue]?] = [:]
+        for partition in try await worker.offsetStore.partitions(namespace: name) {
+            offsets[partition] = .some(nil)
+        }
+        return try await applyOffsets(name, state, offsets)
+    }
+
+    private func applyOffsets(
+        _ name: String,
+        _ state: ConnectorState,
+        _ offsets: [[String: ConnectValue]: [String: ConnectValue]?]
+    ) async throws -> Bool {
+        let plugin = try worker.plugins.requireConnectorPlugin(
+            named: state.config[ConnectorConfig.connectorClassConfig] ?? ""
+        )
+        guard let connector = plugin.makeConnector() as? any SourceConnector else { throw notSource(name) }
+        let handled: Bool
+        do {
+            handled = try await connector.alterOffsets(
+                configs: try await worker.resolve(state.config),
+                offsets: offsets
+            )
+        } catch {
+            throw ConnectError(
+                "Failed to alter offsets for source connector \(name) because its alterOffsets method threw: \(error)",
+                underlying: error
+            )
+        }
+        var writes: [OffsetKey: [String: ConnectValue]?] = [:]
+        for (partition, offset) in offsets { writes[OffsetKey(namespace: name, partition: partition)] = offset }
+        try await worker.offsetStore.set(writes)
+        return handled
+    }
+
+    /// The topics a connector's tasks used (`GET /connectors/<name>/topics`); like Kafka, an unknown
+    /// connector has none.
+    /// - Throws: ``HerderRequestError`` `forbidden` when `topic.tracking.enable` is false.
+    public func connectorActiveTopics(_ name: String) throws -> [String] {
+        guard worker.config.topicTrackingEnabled else {
+            throw HerderRequestError(.forbidden, "Topic tracking is disabled.")
+        }
+        return worker.activeTopics.topics(of: name)
+    }
+
+    /// Forgets the topics a connector used (`PUT /connectors/<name>/topics/reset`).
+    /// - Throws: ``HerderRequestError`` `forbidden` when tracking or its reset is disabled.
+    public func resetConnectorActiveTopics(_ name: String) throws {
+        guard worker.config.topicTrackingEnabled else {
+            throw HerderRequestError(.forbidden, "Topic tracking is disabled.")
+        }
+        guard worker.config.topicTrackingResetAllowed else {
+            throw HerderRequestError(.forbidden, "Topic tracking reset is disabled.")
+        }
+        worker.activeTopics.reset(name)
+    }
+
+    private func requireStopped(_ name: String, _ state: ConnectorState) throws {
+        guard state.targetState == .stopped && state.taskConfigs.isEmpty else {
+            throw HerderRequestError(
+                .badRequest,
+                "Connectors must be in the STOPPED state before their offsets can be modified. This can be done "
+                    + "for the specified connector by issuing a 'PUT' request to the '/connectors/\(name)/stop' endpoint"
+            )
+        }
+    }
+
+    private func requireSource(_ name: String, _ state: ConnectorState) throws {
+        let plugin = worker.plugins.connectorPlugin(named: state.config[ConnectorConfig.connectorClassConfig] ?? "")
+        guard plugin?.type != .sink else { throw notSource(name) }
+    }
+
+    private func notSource(_ name: String) -> ConnectError {
+        ConnectError(
+            "The offsets of sink connector \(name) live in its consumer group, which this worker does not read or "
+                + "alter yet; use kafka-consumer-groups for now"
+        )
+    }
+
+    /// Kafka's check that partitions and offsets hold only primitives, and its round trip through the
+    /// JSON converter (smaller integers become 64-bit, floats double).
+    private static func normalized(_ map: [String: ConnectValue], what: String) throws -> [String: ConnectValue] {
+        var result: [String: ConnectValue] = [:]
+        for (key, value) in map {
+            switch value {
+            case .null, .boolean, .string, .int64, .float64: result[key] = value
+            case .int8(let v): result[key] = .int64(Int64(v))
+            case .int16(let v): result[key] = .int64(Int64(v))
+            case .int32(let v): result[key] = .int64(Int64(v))
+            case .float32(let v): result[key] = .float64(Double(v))
+            default:
+                throw HerderRequestError(
+                    .badRequest,
+                    "The value for the key \(key) in the \(what) map must be a primitive (string, number, boolean "
+                        + "or null), not \(value)"
+                )
+            }
+        }
+        return result
     }
 
     /// The connectors' names, in creation order (`GET /connectors`).
@@ -271,6 +526,16 @@ public actor StandaloneHerder {
         }
     }
 
+    private func startTask(_ id: ConnectorTaskID) async {
+        guard let state = states[id.connector], state.taskConfigs.indices.contains(id.task) else { return }
+        await worker.startTask(
+            id: id,
+            connectorConfig: state.config,
+            taskConfig: state.taskConfigs[id.task],
+            targetState: state.targetState
+        )
+    }
+
     private func stopConnectorAndTasks(_ name: String) async {
         await worker.stopTasks(await worker.taskIDs(of: name))
         await worker.stopConnector(name)
@@ -278,5 +543,38 @@ public actor StandaloneHerder {
 
     private func notFound(_ name: String) -> ConnectError {
         ConnectError("Connector \(name) not found", code: .notFound)
+    }
+}
+
+/// A request the herder refuses for a reason the REST API answers with a 4xx status other than 404
+/// and 409 (Kafka's `BadRequestException` and the `403` of topic tracking).
+public struct HerderRequestError: Error, Sendable, CustomStringConvertible {
+    /// What kind of refusal.
+    public enum Kind: Sendable, Hashable {
+        /// `400 Bad Request`.
+        case badRequest
+        /// `403 Forbidden`.
+        case forbidden
+    }
+
+    /// What kind of refusal.
+    public var kind: Kind
+    /// Kafka's message.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension Dictionary where Key == String, Value == ConnectValue {
+    /// The map as compact JSON (a stable sort key for partitions).
+    var jsonKey: String {
+        let sorted = ConnectMap(self.sorted { $0.key < $1.key }.map { (ConnectValue.string($0.key), $0.value) })
+        return (try? OffsetJSON.encode(.map(sorted))).map { String(decoding: $0, as: UTF8.self) } ?? "\(self)"
     }
 }

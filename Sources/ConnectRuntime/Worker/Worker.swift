@@ -27,6 +27,8 @@ public actor Worker {
     public nonisolated let plugins: PluginRegistry
     /// Where source offsets are kept.
     public nonisolated let offsetStore: any OffsetBackingStore
+    /// The topics each connector's tasks used (`topic.tracking.enable`).
+    public nonisolated let activeTopics = ActiveTopics()
     /// What connectors ask through their contexts; the herder consumes it.
     public nonisolated let events: AsyncStream<WorkerEvent>
     private let eventContinuation: AsyncStream<WorkerEvent>.Continuation
@@ -60,7 +62,7 @@ public actor Worker {
         plugins: PluginRegistry,
         offsetStore: any OffsetBackingStore,
         workerID: String? = nil,
-        logger: Logger = Logger(label: "swift-connect.worker")
+        logger: Logger = Logger(label: "org.apache.kafka.connect.runtime.Worker")
     ) throws(ConfigError) {
         self.config = config
         self.plugins = plugins
@@ -302,7 +304,8 @@ public actor Worker {
                 workerConfig: config,
                 workerID: workerID,
                 targetState: targetState,
-                logger: logger
+                logger: logger,
+                activeTopics: config.topicTrackingEnabled ? activeTopics : nil
             )
             let finished = CompletionSignal()
             let run = Task {

@@ -40,6 +40,7 @@ public actor WorkerSourceTask {
     private let flushTimeout: Duration
     private let workerID: String
     private let logger: Logger
+    private let activeTopics: ActiveTopics?
 
     private var targetState: TargetState
     private var currentStatus: StatusInfo
@@ -73,9 +74,11 @@ public actor WorkerSourceTask {
         workerConfig: WorkerConfig,
         workerID: String,
         targetState: TargetState,
-        logger: Logger
+        logger: Logger,
+        activeTopics: ActiveTopics? = nil
     ) {
         self.id = id
+        self.activeTopics = activeTopics
         self.task = task
         self.taskConfig = taskConfig
         self.errorTolerance = connectorConfig.errorTolerance
@@ -297,6 +300,7 @@ public actor WorkerSourceTask {
             switch results[index] {
             case .success(let metadata):
                 submitted.ack(tickets[index])
+                activeTopics?.record(connector: id.connector, topic: metadata.topic)
                 await commitRecord(
                     records[index],
                     metadata: ConnectAPI.RecordMetadata(
