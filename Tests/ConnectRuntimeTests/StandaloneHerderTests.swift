@@ -112,8 +112,8 @@ actor ScriptedConnector: SourceConnector {
         )
         let sink = try await herder.connectorStatus("sink")
         #expect(sink.type == .sink)
-        #expect(sink.tasks.first?.status.state == .failed)
-        #expect(sink.tasks.first?.status.trace?.contains("Sink tasks are not supported") == true)
+        // Sink tasks run (their consumer keeps trying to reach the broker).
+        #expect(sink.tasks.first?.status.state == .running)
 
         await #expect {
             try await herder.putConnectorConfig(name: "x", config: ["connector.class": "Nope"], allowReplace: false)

@@ -183,7 +183,79 @@ public struct ConnectorConfig: Sendable {
             group: "Error Handling",
             orderInGroup: 5
         ),
+        // SwiftConnect: automatic restart of FAILED tasks (not in Kafka).
+        ConfigKey(
+            "errors.task.restart.enable",
+            type: .boolean,
+            default: false,
+            importance: .medium,
+            documentation: "(SwiftConnect) Restart a FAILED task automatically, with exponential backoff, up to "
+                + "errors.task.restart.max.attempts times; the task status shows the restarts.",
+            group: "Error Handling",
+            orderInGroup: 9
+        ),
+        ConfigKey(
+            "errors.task.restart.max.attempts",
+            type: .int,
+            default: 3,
+            validator: .atLeast(0),
+            importance: .low,
+            documentation: "(SwiftConnect) How many times a task is restarted automatically before it stays FAILED.",
+            group: "Error Handling",
+            orderInGroup: 10
+        ),
+        ConfigKey(
+            "errors.task.restart.backoff.initial.ms",
+            type: .long,
+            default: 1000,
+            validator: .atLeast(0),
+            importance: .low,
+            documentation: "(SwiftConnect) The wait before the first automatic restart; doubled for each further one.",
+            group: "Error Handling",
+            orderInGroup: 11
+        ),
+        ConfigKey(
+            "errors.task.restart.backoff.max.ms",
+            type: .long,
+            default: 60000,
+            validator: .atLeast(0),
+            importance: .low,
+            documentation: "(SwiftConnect) The longest wait between automatic restarts.",
+            group: "Error Handling",
+            orderInGroup: 12
+        ),
     ])
+
+    /// The dead letter queue keys: Kafka's for sink connectors, SwiftConnect's also for source ones.
+    static let deadLetterQueueKeys = [
+        ConfigKey(
+            "errors.deadletterqueue.topic.name",
+            type: .string,
+            default: "",
+            importance: .medium,
+            documentation: "The name of the topic to be used as the dead letter queue.",
+            group: "Error Handling",
+            orderInGroup: 6
+        ),
+        ConfigKey(
+            "errors.deadletterqueue.topic.replication.factor",
+            type: .short,
+            default: 3,
+            importance: .medium,
+            documentation: "Replication factor used to create the dead letter queue topic.",
+            group: "Error Handling",
+            orderInGroup: 7
+        ),
+        ConfigKey(
+            "errors.deadletterqueue.context.headers.enable",
+            type: .boolean,
+            default: false,
+            importance: .medium,
+            documentation: "If true, add headers containing error context to the dead letter queue messages.",
+            group: "Error Handling",
+            orderInGroup: 8
+        ),
+    ]
 
     /// The keys of source connectors (Kafka's `SourceConnectorConfig`): the common keys plus topic
     /// creation and exactly-once keys.
@@ -232,7 +304,7 @@ public struct ConnectorConfig: Sendable {
                 documentation: "A separate offsets topic for this connector (distributed mode only).",
                 group: "Offsets Topic"
             ),
-        ]
+        ] + deadLetterQueueKeys
         for key in keys { try? definition.define(key) }
         return definition
     }()
@@ -259,34 +331,7 @@ public struct ConnectorConfig: Sendable {
                 group: "Common",
                 orderInGroup: 4
             ),
-            ConfigKey(
-                "errors.deadletterqueue.topic.name",
-                type: .string,
-                default: "",
-                importance: .medium,
-                documentation: "The name of the topic to be used as the dead letter queue.",
-                group: "Error Handling",
-                orderInGroup: 6
-            ),
-            ConfigKey(
-                "errors.deadletterqueue.topic.replication.factor",
-                type: .short,
-                default: 3,
-                importance: .medium,
-                documentation: "Replication factor used to create the dead letter queue topic.",
-                group: "Error Handling",
-                orderInGroup: 7
-            ),
-            ConfigKey(
-                "errors.deadletterqueue.context.headers.enable",
-                type: .boolean,
-                default: false,
-                importance: .medium,
-                documentation: "If true, add headers containing error context to the dead letter queue messages.",
-                group: "Error Handling",
-                orderInGroup: 8
-            ),
-        ]
+        ] + deadLetterQueueKeys
         for key in keys { try? definition.define(key) }
         return definition
     }()
