@@ -46,7 +46,11 @@ final class CollectingReporter: ErrorReporter {
         ProcessingContext(taskID: taskID, stage: stage, className: "org.example.Converter")
     }
 
-    static func config(timeout: Int64, delayMax: Int64 = 60000, tolerance: ConnectorConfig.ErrorTolerance) -> ErrorHandlingConfig {
+    static func config(
+        timeout: Int64,
+        delayMax: Int64 = 60000,
+        tolerance: ConnectorConfig.ErrorTolerance
+    ) -> ErrorHandlingConfig {
         var config = ErrorHandlingConfig()
         config.retryTimeoutMs = timeout
         config.retryDelayMaxMs = delayMax
@@ -166,7 +170,11 @@ final class CollectingReporter: ErrorReporter {
         )
         context.error = DataError("bad")
         let plain = LogReporter(includeMessages: false, logger: Logger(label: "test")).message(context)
-        #expect(plain.hasPrefix("Error encountered in task conn-2. Executing stage 'VALUE_CONVERTER' with class 'org.example.Converter'"))
+        #expect(
+            plain.hasPrefix(
+                "Error encountered in task conn-2. Executing stage 'VALUE_CONVERTER' with class 'org.example.Converter'"
+            )
+        )
         #expect(plain.contains("topic='orders', partition=3, offset=17"))
         #expect(!plain.contains("secret"))
         let full = LogReporter(includeMessages: true, logger: Logger(label: "test")).message(context)
@@ -199,19 +207,21 @@ final class CollectingReporter: ErrorReporter {
         #expect(record?.value.map { String(buffer: $0) } == "{not json")
         #expect(record?.timestamp == 1000)
         let headers = (record?.headers ?? []).map { ($0.key, $0.value.map { String(buffer: $0) }) }
-        #expect(headers.map(\.0) == [
-            "h",
-            "__connect.errors.topic",
-            "__connect.errors.partition",
-            "__connect.errors.offset",
-            "__connect.errors.connector.name",
-            "__connect.errors.task.id",
-            "__connect.errors.stage",
-            "__connect.errors.class.name",
-            "__connect.errors.exception.class.name",
-            "__connect.errors.exception.message",
-            "__connect.errors.exception.stacktrace",
-        ])
+        #expect(
+            headers.map(\.0) == [
+                "h",
+                "__connect.errors.topic",
+                "__connect.errors.partition",
+                "__connect.errors.offset",
+                "__connect.errors.connector.name",
+                "__connect.errors.task.id",
+                "__connect.errors.stage",
+                "__connect.errors.class.name",
+                "__connect.errors.exception.class.name",
+                "__connect.errors.exception.message",
+                "__connect.errors.exception.stacktrace",
+            ]
+        )
         let values = Dictionary(headers.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
         #expect(values["__connect.errors.topic"] == "orders")
         #expect(values["__connect.errors.partition"] == "3")
@@ -273,10 +283,15 @@ final class CollectingReporter: ErrorReporter {
         #expect(config.deadLetterQueueContextHeaders)
         #expect(config.taskRestartEnable)
         #expect(config.taskRestartMaxAttempts == 5)
-        #expect((1...4).map { config.taskRestartBackoff(attempt: $0) } == [
-            .milliseconds(100), .milliseconds(200), .milliseconds(350), .milliseconds(350),
-        ])
-        let defaults = try ErrorHandlingConfig(["name": "x", "connector.class": "y"], definition: ConnectorConfig.sourceDefinition)
+        #expect(
+            (1...4).map { config.taskRestartBackoff(attempt: $0) } == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(350), .milliseconds(350),
+            ]
+        )
+        let defaults = try ErrorHandlingConfig(
+            ["name": "x", "connector.class": "y"],
+            definition: ConnectorConfig.sourceDefinition
+        )
         #expect(defaults == ErrorHandlingConfig())
         #expect(!defaults.hasReporters)
     }

@@ -54,7 +54,9 @@ final class FakeSinkConsumer: SinkTaskConsumer {
         let deadline = ContinuousClock.now + timeout
         while true {
             let records = state.withLock { state -> [KafkaConsumerRecord] in
-                let ready = state.pending.filter { !state.paused.contains(KafkaNIO.TopicPartition($0.topic, $0.partition)) }
+                let ready = state.pending.filter {
+                    !state.paused.contains(KafkaNIO.TopicPartition($0.topic, $0.partition))
+                }
                 state.pending.removeAll { !state.paused.contains(KafkaNIO.TopicPartition($0.topic, $0.partition)) }
                 for record in ready {
                     state.positions[KafkaNIO.TopicPartition(record.topic, record.partition)] = record.offset + 1
@@ -221,7 +223,11 @@ final class RecordingSinkTask: SinkTask {
             task: task,
             taskClassName: "RecordingSinkTask",
             taskConfig: ["topics": "in"],
-            converters: try TaskConverters(worker: worker, connector: [:], registry: PluginRegistry.kafkaBuiltIns.converters),
+            converters: try TaskConverters(
+                worker: worker,
+                connector: [:],
+                registry: PluginRegistry.kafkaBuiltIns.converters
+            ),
             transformations: TransformationChain(),
             consumer: consumer,
             errorHandler: RetryWithToleranceOperator(config: errorConfig, reporters: reporters),
@@ -364,7 +370,9 @@ final class RecordingSinkTask: SinkTask {
             reporters: [reporter],
             valueConverter: "org.apache.kafka.connect.json.JsonConverter"
         )
-        consumer.add([Self.record(Self.p0, 0, "{\"a\":1}"), Self.record(Self.p0, 1, "{oops"), Self.record(Self.p0, 2, "2")])
+        consumer.add([
+            Self.record(Self.p0, 0, "{\"a\":1}"), Self.record(Self.p0, 1, "{oops"), Self.record(Self.p0, 2, "2"),
+        ])
         let run = Task { await runner.run() }
         try await Self.waitUntil("the commit after the bad record") { consumer.commits.contains { $0[Self.p0] == 3 } }
         await runner.stop()

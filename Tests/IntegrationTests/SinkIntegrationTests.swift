@@ -121,7 +121,10 @@ struct SinkIntegrationTests {
     }
 
     static func produceRaw(_ values: [String], topic: String, cluster: KafkaCluster) async throws {
-        let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.configuration), cluster: cluster)
+        let producer = KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: cluster.configuration),
+            cluster: cluster
+        )
         let results = await producer.send(
             contentsOf: values.map {
                 KafkaProducerRecord(
@@ -161,7 +164,11 @@ struct SinkIntegrationTests {
             try await KafkaAdminClient(cluster: cluster).createTopics([
                 .init(name: topic, partitions: 1, replicationFactor: 1)
             ])
-            try await Self.produceRaw(["\"good 1\"", "{not json", "\"good 2\"", "[1,", "\"good 3\""], topic: topic, cluster: cluster)
+            try await Self.produceRaw(
+                ["\"good 1\"", "{not json", "\"good 2\"", "[1,", "\"good 3\""],
+                topic: topic,
+                cluster: cluster
+            )
             let herder = try await Self.startHerder(directory: directory)
             try await Self.withHerder(herder) {
                 try await herder.putConnectorConfig(

@@ -261,50 +261,51 @@ public struct ConnectorConfig: Sendable {
     /// creation and exactly-once keys.
     public static let sourceDefinition: ConfigDef = {
         var definition = commonDefinition
-        let keys = [
-            ConfigKey(
-                "topic.creation.groups",
-                type: .list,
-                default: "",
-                importance: .low,
-                documentation: "Groups of configurations for topics created by source connectors.",
-                group: "Topic Creation"
-            ),
-            ConfigKey(
-                "exactly.once.support",
-                type: .string,
-                default: "requested",
-                validator: .validString(in: ["requested", "required"]),
-                importance: .medium,
-                documentation: "Whether exactly-once support is required (not available in standalone mode).",
-                group: "Exactly Once Support"
-            ),
-            ConfigKey(
-                "transaction.boundary",
-                type: .string,
-                default: "poll",
-                validator: .validString(in: ["poll", "interval", "connector"]),
-                importance: .medium,
-                documentation: "How transactions are defined (exactly-once only).",
-                group: "Exactly Once Support"
-            ),
-            ConfigKey(
-                "transaction.boundary.interval.ms",
-                type: .long,
-                default: nil,
-                importance: .low,
-                documentation: "Transaction commit interval with transaction.boundary=interval.",
-                group: "Exactly Once Support"
-            ),
-            ConfigKey(
-                "offsets.storage.topic",
-                type: .string,
-                default: nil,
-                importance: .low,
-                documentation: "A separate offsets topic for this connector (distributed mode only).",
-                group: "Offsets Topic"
-            ),
-        ] + deadLetterQueueKeys
+        let keys =
+            [
+                ConfigKey(
+                    "topic.creation.groups",
+                    type: .list,
+                    default: "",
+                    importance: .low,
+                    documentation: "Groups of configurations for topics created by source connectors.",
+                    group: "Topic Creation"
+                ),
+                ConfigKey(
+                    "exactly.once.support",
+                    type: .string,
+                    default: "requested",
+                    validator: .validString(in: ["requested", "required"]),
+                    importance: .medium,
+                    documentation: "Whether exactly-once support is required (not available in standalone mode).",
+                    group: "Exactly Once Support"
+                ),
+                ConfigKey(
+                    "transaction.boundary",
+                    type: .string,
+                    default: "poll",
+                    validator: .validString(in: ["poll", "interval", "connector"]),
+                    importance: .medium,
+                    documentation: "How transactions are defined (exactly-once only).",
+                    group: "Exactly Once Support"
+                ),
+                ConfigKey(
+                    "transaction.boundary.interval.ms",
+                    type: .long,
+                    default: nil,
+                    importance: .low,
+                    documentation: "Transaction commit interval with transaction.boundary=interval.",
+                    group: "Exactly Once Support"
+                ),
+                ConfigKey(
+                    "offsets.storage.topic",
+                    type: .string,
+                    default: nil,
+                    importance: .low,
+                    documentation: "A separate offsets topic for this connector (distributed mode only).",
+                    group: "Offsets Topic"
+                ),
+            ] + deadLetterQueueKeys
         for key in keys { try? definition.define(key) }
         return definition
     }()
@@ -312,26 +313,27 @@ public struct ConnectorConfig: Sendable {
     /// The keys of sink connectors (Kafka's `SinkConnectorConfig`).
     public static let sinkDefinition: ConfigDef = {
         var definition = commonDefinition
-        let keys = [
-            ConfigKey(
-                "topics",
-                type: .list,
-                default: "",
-                importance: .high,
-                documentation: "List of topics to consume, separated by commas.",
-                group: "Common",
-                orderInGroup: 4
-            ),
-            ConfigKey(
-                "topics.regex",
-                type: .string,
-                default: "",
-                importance: .high,
-                documentation: "Regular expression giving topics to consume.",
-                group: "Common",
-                orderInGroup: 4
-            ),
-        ] + deadLetterQueueKeys
+        let keys =
+            [
+                ConfigKey(
+                    "topics",
+                    type: .list,
+                    default: "",
+                    importance: .high,
+                    documentation: "List of topics to consume, separated by commas.",
+                    group: "Common",
+                    orderInGroup: 4
+                ),
+                ConfigKey(
+                    "topics.regex",
+                    type: .string,
+                    default: "",
+                    importance: .high,
+                    documentation: "Regular expression giving topics to consume.",
+                    group: "Common",
+                    orderInGroup: 4
+                ),
+            ] + deadLetterQueueKeys
         for key in keys { try? definition.define(key) }
         return definition
     }()

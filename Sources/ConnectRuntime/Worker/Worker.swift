@@ -407,7 +407,11 @@ public actor Worker {
         }
         if isSource, let makeTask = plugin.makeSourceTask {
             let producerConfiguration = try KafkaProducerConfiguration(
-                properties: ClientConfigs.sourceProducerProperties(worker: config, connector: connectorConfig, taskID: id)
+                properties: ClientConfigs.sourceProducerProperties(
+                    worker: config,
+                    connector: connectorConfig,
+                    taskID: id
+                )
             )
             return WorkerSourceTask(
                 id: id,

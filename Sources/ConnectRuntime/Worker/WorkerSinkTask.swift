@@ -287,7 +287,13 @@ public actor WorkerSinkTask: WorkerTaskRunner {
             ),
             let key = try await errorHandler.execute(
                 context(.keyConverter, converters.keyClassName),
-                { try converters.key.toConnectData(topic: raw.topic, headers: headers, bytes: raw.key.map { Array(buffer: $0) }) }
+                {
+                    try converters.key.toConnectData(
+                        topic: raw.topic,
+                        headers: headers,
+                        bytes: raw.key.map { Array(buffer: $0) }
+                    )
+                }
             ),
             let value = try await errorHandler.execute(
                 context(.valueConverter, converters.valueClassName),
@@ -310,13 +316,18 @@ public actor WorkerSinkTask: WorkerTaskRunner {
             value: value.value,
             kafkaOffset: raw.offset,
             timestamp: hasTimestamp ? raw.timestamp : nil,
-            timestampType: !hasTimestamp ? .noTimestampType : raw.timestampType == .logAppendTime ? .logAppendTime : .createTime,
+            timestampType: !hasTimestamp
+                ? .noTimestampType : raw.timestampType == .logAppendTime ? .logAppendTime : .createTime,
             headers: headers
         )
         for stage in transformations.stages {
             let className = stage.className ?? String(reflecting: type(of: stage.transformation))
             let current = record
-            guard let outcome = try await errorHandler.execute(context(.transformation, className), { try stage.apply(current) })
+            guard
+                let outcome = try await errorHandler.execute(
+                    context(.transformation, className),
+                    { try stage.apply(current) }
+                )
             else { return nil }  // skipped by the error handler
             guard let next = outcome else { return nil }  // dropped by the transform
             record = next
@@ -369,7 +380,9 @@ public actor WorkerSinkTask: WorkerTaskRunner {
         do {
             provided = try await task.preCommit(currentOffsets: current)
         } catch {
-            logger.error("Commit of offsets threw an unexpected exception: \(error); rewinding to the last committed offsets")
+            logger.error(
+                "Commit of offsets threw an unexpected exception: \(error); rewinding to the last committed offsets"
+            )
             for (partition, offset) in lastCommitted where partitions.contains(partition) {
                 do {
                     try await consumer.seek(partition.kafka, toOffset: offset.offset)
@@ -387,11 +400,15 @@ public actor WorkerSinkTask: WorkerTaskRunner {
         var committable = lastCommitted.filter { partitions.contains($0.key) }
         for (partition, offset) in provided {
             guard let currentOffset = current[partition] else {
-                logger.warning("Ignoring invalid task provided offset \(partition)/\(offset): not assigned or not passed in")
+                logger.warning(
+                    "Ignoring invalid task provided offset \(partition)/\(offset): not assigned or not passed in"
+                )
                 continue
             }
             guard offset.offset <= currentOffset.offset else {
-                logger.warning("Ignoring invalid task provided offset \(partition)/\(offset): beyond the current offset \(currentOffset.offset)")
+                logger.warning(
+                    "Ignoring invalid task provided offset \(partition)/\(offset): beyond the current offset \(currentOffset.offset)"
+                )
                 continue
             }
             committable[partition] = offset

@@ -273,7 +273,11 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         for stage in transformations.stages {
             let className = stage.className ?? String(reflecting: type(of: stage.transformation))
             let current = record
-            guard let outcome = try await errorHandler.execute(context(.transformation, className, current), { try stage.apply(current) })
+            guard
+                let outcome = try await errorHandler.execute(
+                    context(.transformation, className, current),
+                    { try stage.apply(current) }
+                )
             else { return nil }
             guard let next = outcome else { return nil }
             record = next
@@ -345,7 +349,10 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         return Self.producerRecord(record, key: key, value: value, headers: headers)
     }
 
-    private static func convertHeaders(_ record: SourceRecord, _ converters: TaskConverters) throws
+    private static func convertHeaders(
+        _ record: SourceRecord,
+        _ converters: TaskConverters
+    ) throws
         -> [KafkaRecordHeader]
     {
         var headers: [KafkaRecordHeader] = []
