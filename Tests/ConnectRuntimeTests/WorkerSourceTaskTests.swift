@@ -2,6 +2,7 @@ import ConnectAPI
 import ConnectTransforms
 import KafkaNIO
 import Logging
+import NIOCore
 import Synchronization
 import Testing
 
@@ -68,7 +69,8 @@ final class ScriptedSourceTask: SourceTask, Sendable {
     static func makeRunner(
         _ task: ScriptedSourceTask,
         store: MemoryOffsetBackingStore,
-        connectorProps: [String: String] = [:]
+        connectorProps: [String: String] = [:],
+        errorHandler: RetryWithToleranceOperator? = nil
     ) throws -> WorkerSourceTask {
         let worker = try WorkerConfig(standalone: [
             "bootstrap.servers": "127.0.0.1:1",
@@ -93,7 +95,8 @@ final class ScriptedSourceTask: SourceTask, Sendable {
             workerConfig: worker,
             workerID: "test:8083",
             targetState: .started,
-            logger: Logger(label: "test")
+            logger: Logger(label: "test"),
+            errorHandler: errorHandler
         )
     }
 
@@ -188,5 +191,43 @@ final class ScriptedSourceTask: SourceTask, Sendable {
         #expect(await lenient.status.state == .unassigned)
         let key = OffsetKey(namespace: "scripted", partition: ["filename": .string("in")])
         #expect(try await store.get([key]) == [key: ["position": .int64(1)]])
+    }
+
+    @Test func sourceFailuresReachTheReportersWithTheRecordAsPolledConverted() async throws {
+        let badCast = [
+            "transforms": "cast", "transforms.cast.type": "org.apache.kafka.connect.transforms.Cast$Value",
+            "transforms.cast.spec": "int32",
+        ]
+        var config = ErrorHandlingConfig()
+        config.tolerance = .all
+        let reporter = CollectingReporter()
+        let task = ScriptedSourceTask([.records([Self.record(1)])])
+        let runner = try Self.makeRunner(
+            task,
+            store: MemoryOffsetBackingStore(),
+            connectorProps: badCast,
+            errorHandler: RetryWithToleranceOperator(config: config, reporters: [reporter])
+        )
+        let run = Task { await runner.run() }
+        try await Self.waitUntil { task.calls.withLock { $0.committedRecords.count == 1 } }
+        await runner.stop()
+        await run.value
+        let reported = try #require(reporter.reported.first)
+        #expect(reporter.reported.count == 1)
+        #expect(reported.stage == .transformation)
+        #expect(reported.className == "org.apache.kafka.connect.transforms.Cast$Value")
+        #expect(reported.sourceRecord?.value == .string("line 1"))
+        // What a source dead letter queue would get: the polled record through the converters.
+        #expect(reported.producerRecord?.value.map { String(buffer: $0) } == "line 1")
+        let dlq = DeadLetterQueueReporter(
+            topic: "dlq",
+            contextHeaders: true,
+            logger: Logger(label: "t"),
+            send: { _ in .success(()) }
+        )
+        let headers = dlq.record(for: reported)?.headers.map(\.key) ?? []
+        #expect(headers.contains("__connect.errors.stage"))
+        #expect(headers.contains("__connect.errors.topic"))
+        #expect(!headers.contains("__connect.errors.offset"))
     }
 }

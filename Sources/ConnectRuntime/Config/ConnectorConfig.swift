@@ -183,56 +183,129 @@ public struct ConnectorConfig: Sendable {
             group: "Error Handling",
             orderInGroup: 5
         ),
+        // SwiftConnect: automatic restart of FAILED tasks (not in Kafka).
+        ConfigKey(
+            "errors.task.restart.enable",
+            type: .boolean,
+            default: false,
+            importance: .medium,
+            documentation: "(SwiftConnect) Restart a FAILED task automatically, with exponential backoff, up to "
+                + "errors.task.restart.max.attempts times; the task status shows the restarts.",
+            group: "Error Handling",
+            orderInGroup: 9
+        ),
+        ConfigKey(
+            "errors.task.restart.max.attempts",
+            type: .int,
+            default: 3,
+            validator: .atLeast(0),
+            importance: .low,
+            documentation: "(SwiftConnect) How many times a task is restarted automatically before it stays FAILED.",
+            group: "Error Handling",
+            orderInGroup: 10
+        ),
+        ConfigKey(
+            "errors.task.restart.backoff.initial.ms",
+            type: .long,
+            default: 1000,
+            validator: .atLeast(0),
+            importance: .low,
+            documentation: "(SwiftConnect) The wait before the first automatic restart; doubled for each further one.",
+            group: "Error Handling",
+            orderInGroup: 11
+        ),
+        ConfigKey(
+            "errors.task.restart.backoff.max.ms",
+            type: .long,
+            default: 60000,
+            validator: .atLeast(0),
+            importance: .low,
+            documentation: "(SwiftConnect) The longest wait between automatic restarts.",
+            group: "Error Handling",
+            orderInGroup: 12
+        ),
     ])
+
+    /// The dead letter queue keys: Kafka's for sink connectors, SwiftConnect's also for source ones.
+    static let deadLetterQueueKeys = [
+        ConfigKey(
+            "errors.deadletterqueue.topic.name",
+            type: .string,
+            default: "",
+            importance: .medium,
+            documentation: "The name of the topic to be used as the dead letter queue.",
+            group: "Error Handling",
+            orderInGroup: 6
+        ),
+        ConfigKey(
+            "errors.deadletterqueue.topic.replication.factor",
+            type: .short,
+            default: 3,
+            importance: .medium,
+            documentation: "Replication factor used to create the dead letter queue topic.",
+            group: "Error Handling",
+            orderInGroup: 7
+        ),
+        ConfigKey(
+            "errors.deadletterqueue.context.headers.enable",
+            type: .boolean,
+            default: false,
+            importance: .medium,
+            documentation: "If true, add headers containing error context to the dead letter queue messages.",
+            group: "Error Handling",
+            orderInGroup: 8
+        ),
+    ]
 
     /// The keys of source connectors (Kafka's `SourceConnectorConfig`): the common keys plus topic
     /// creation and exactly-once keys.
     public static let sourceDefinition: ConfigDef = {
         var definition = commonDefinition
-        let keys = [
-            ConfigKey(
-                "topic.creation.groups",
-                type: .list,
-                default: "",
-                importance: .low,
-                documentation: "Groups of configurations for topics created by source connectors.",
-                group: "Topic Creation"
-            ),
-            ConfigKey(
-                "exactly.once.support",
-                type: .string,
-                default: "requested",
-                validator: .validString(in: ["requested", "required"]),
-                importance: .medium,
-                documentation: "Whether exactly-once support is required (not available in standalone mode).",
-                group: "Exactly Once Support"
-            ),
-            ConfigKey(
-                "transaction.boundary",
-                type: .string,
-                default: "poll",
-                validator: .validString(in: ["poll", "interval", "connector"]),
-                importance: .medium,
-                documentation: "How transactions are defined (exactly-once only).",
-                group: "Exactly Once Support"
-            ),
-            ConfigKey(
-                "transaction.boundary.interval.ms",
-                type: .long,
-                default: nil,
-                importance: .low,
-                documentation: "Transaction commit interval with transaction.boundary=interval.",
-                group: "Exactly Once Support"
-            ),
-            ConfigKey(
-                "offsets.storage.topic",
-                type: .string,
-                default: nil,
-                importance: .low,
-                documentation: "A separate offsets topic for this connector (distributed mode only).",
-                group: "Offsets Topic"
-            ),
-        ]
+        let keys =
+            [
+                ConfigKey(
+                    "topic.creation.groups",
+                    type: .list,
+                    default: "",
+                    importance: .low,
+                    documentation: "Groups of configurations for topics created by source connectors.",
+                    group: "Topic Creation"
+                ),
+                ConfigKey(
+                    "exactly.once.support",
+                    type: .string,
+                    default: "requested",
+                    validator: .validString(in: ["requested", "required"]),
+                    importance: .medium,
+                    documentation: "Whether exactly-once support is required (not available in standalone mode).",
+                    group: "Exactly Once Support"
+                ),
+                ConfigKey(
+                    "transaction.boundary",
+                    type: .string,
+                    default: "poll",
+                    validator: .validString(in: ["poll", "interval", "connector"]),
+                    importance: .medium,
+                    documentation: "How transactions are defined (exactly-once only).",
+                    group: "Exactly Once Support"
+                ),
+                ConfigKey(
+                    "transaction.boundary.interval.ms",
+                    type: .long,
+                    default: nil,
+                    importance: .low,
+                    documentation: "Transaction commit interval with transaction.boundary=interval.",
+                    group: "Exactly Once Support"
+                ),
+                ConfigKey(
+                    "offsets.storage.topic",
+                    type: .string,
+                    default: nil,
+                    importance: .low,
+                    documentation: "A separate offsets topic for this connector (distributed mode only).",
+                    group: "Offsets Topic"
+                ),
+            ] + deadLetterQueueKeys
         for key in keys { try? definition.define(key) }
         return definition
     }()
@@ -240,53 +313,27 @@ public struct ConnectorConfig: Sendable {
     /// The keys of sink connectors (Kafka's `SinkConnectorConfig`).
     public static let sinkDefinition: ConfigDef = {
         var definition = commonDefinition
-        let keys = [
-            ConfigKey(
-                "topics",
-                type: .list,
-                default: "",
-                importance: .high,
-                documentation: "List of topics to consume, separated by commas.",
-                group: "Common",
-                orderInGroup: 4
-            ),
-            ConfigKey(
-                "topics.regex",
-                type: .string,
-                default: "",
-                importance: .high,
-                documentation: "Regular expression giving topics to consume.",
-                group: "Common",
-                orderInGroup: 4
-            ),
-            ConfigKey(
-                "errors.deadletterqueue.topic.name",
-                type: .string,
-                default: "",
-                importance: .medium,
-                documentation: "The name of the topic to be used as the dead letter queue.",
-                group: "Error Handling",
-                orderInGroup: 6
-            ),
-            ConfigKey(
-                "errors.deadletterqueue.topic.replication.factor",
-                type: .short,
-                default: 3,
-                importance: .medium,
-                documentation: "Replication factor used to create the dead letter queue topic.",
-                group: "Error Handling",
-                orderInGroup: 7
-            ),
-            ConfigKey(
-                "errors.deadletterqueue.context.headers.enable",
-                type: .boolean,
-                default: false,
-                importance: .medium,
-                documentation: "If true, add headers containing error context to the dead letter queue messages.",
-                group: "Error Handling",
-                orderInGroup: 8
-            ),
-        ]
+        let keys =
+            [
+                ConfigKey(
+                    "topics",
+                    type: .list,
+                    default: "",
+                    importance: .high,
+                    documentation: "List of topics to consume, separated by commas.",
+                    group: "Common",
+                    orderInGroup: 4
+                ),
+                ConfigKey(
+                    "topics.regex",
+                    type: .string,
+                    default: "",
+                    importance: .high,
+                    documentation: "Regular expression giving topics to consume.",
+                    group: "Common",
+                    orderInGroup: 4
+                ),
+            ] + deadLetterQueueKeys
         for key in keys { try? definition.define(key) }
         return definition
     }()

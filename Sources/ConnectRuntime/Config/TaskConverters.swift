@@ -13,6 +13,12 @@ public struct TaskConverters: Sendable {
     public let value: any Converter
     /// Converts record headers.
     public let header: any HeaderConverter
+    /// The key converter's class name (Kafka's full name when known), for error reports.
+    public let keyClassName: String
+    /// The value converter's class name, for error reports.
+    public let valueClassName: String
+    /// The header converter's class name, for error reports.
+    public let headerClassName: String
 
     /// Creates and configures the converters for a connector.
     /// - Throws: ``ConfigError`` naming the converter key for an unknown class or invalid settings.
@@ -26,6 +32,9 @@ public struct TaskConverters: Sendable {
         let keySource = source(WorkerConfig.keyConverterConfig, workerClass: worker.keyConverter)
         let valueSource = source(WorkerConfig.valueConverterConfig, workerClass: worker.valueConverter)
         let headerSource = source(WorkerConfig.headerConverterConfig, workerClass: worker.headerConverter)
+        keyClassName = registry.converterClassName(for: keySource.className) ?? keySource.className
+        valueClassName = registry.converterClassName(for: valueSource.className) ?? valueSource.className
+        headerClassName = registry.headerConverterClassName(for: headerSource.className) ?? headerSource.className
         key = try Self.makeConverter(registry, WorkerConfig.keyConverterConfig, keySource, isKey: true)
         value = try Self.makeConverter(registry, WorkerConfig.valueConverterConfig, valueSource, isKey: false)
         guard let headerType = registry.headerConverterType(named: headerSource.className) else {

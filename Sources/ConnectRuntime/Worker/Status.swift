@@ -53,12 +53,30 @@ public struct StatusInfo: Sendable, Hashable {
     public var trace: String?
     /// The worker running it.
     public var workerID: String
+    /// SwiftConnect: how many times the task was restarted automatically
+    /// (`errors.task.restart.enable`); 0 otherwise. REST shows it as `restarts`.
+    public var restarts: Int
+    /// SwiftConnect: when the last automatic restart happened, in milliseconds since the epoch. REST
+    /// shows it as `last_restart_ms`.
+    public var lastRestartMs: Int64?
+    /// SwiftConnect: the trace of the failure that caused the last automatic restart.
+    public var lastRestartTrace: String?
 
     /// Creates a status.
-    public init(state: ConnectState, trace: String? = nil, workerID: String) {
+    public init(
+        state: ConnectState,
+        trace: String? = nil,
+        workerID: String,
+        restarts: Int = 0,
+        lastRestartMs: Int64? = nil,
+        lastRestartTrace: String? = nil
+    ) {
         self.state = state
         self.trace = trace
         self.workerID = workerID
+        self.restarts = restarts
+        self.lastRestartMs = lastRestartMs
+        self.lastRestartTrace = lastRestartTrace
     }
 
     /// A FAILED status for `error`.
@@ -70,4 +88,18 @@ public struct StatusInfo: Sendable, Hashable {
 /// `<ErrorType>: <description>` — the closest Swift has to the Java stack trace Kafka reports.
 func traceString(_ error: any Error) -> String {
     "\(String(reflecting: type(of: error))): \(error)"
+}
+
+/// A running task as the worker drives it: ``WorkerSourceTask`` or ``WorkerSinkTask``.
+public protocol WorkerTaskRunner: Actor {
+    /// The task's id.
+    nonisolated var id: ConnectorTaskID { get }
+    /// The task's status.
+    var status: StatusInfo { get }
+    /// The whole life of the task; returns after ``stop()`` or a failure.
+    func run() async
+    /// Asks the task to stop; ``run()`` returns once it has.
+    func stop() async
+    /// Applies a target state.
+    func transition(to state: TargetState)
 }

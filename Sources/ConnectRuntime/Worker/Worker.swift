@@ -3,6 +3,14 @@ import ConnectTransforms
 import KafkaNIO
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Something a connector asked of the herder through its context.
 public enum WorkerEvent: Sendable {
     /// `ConnectorContext.requestTaskReconfiguration()`.
@@ -16,8 +24,14 @@ public enum WorkerEvent: Sendable {
 /// herder does.
 ///
 /// Source tasks run as ``WorkerSourceTask``s, each with its own producer (client id
-/// `connector-producer-<connector>-<task>`). Sink tasks are not supported yet: starting one records a
-/// FAILED status saying so.
+/// `connector-producer-<connector>-<task>`); sink tasks as ``WorkerSinkTask``s, each with its own
+/// consumer in the group `connect-<connector>`. With `errors.deadletterqueue.topic.name` a task also
+/// gets a dead letter queue producer (`connector-dlq-producer-<connector>-<task>`).
+///
+/// With `errors.task.restart.enable=true` (SwiftConnect) a task that FAILED is restarted
+/// automatically after `errors.task.restart.backoff.initial.ms`, doubling up to
+/// `errors.task.restart.backoff.max.ms`, at most `errors.task.restart.max.attempts` times; its status
+/// counts the restarts (``StatusInfo/restarts``).
 public actor Worker {
     /// The worker's id in statuses (`host:port` of its REST listener in Kafka).
     public nonisolated let workerID: String
@@ -45,11 +59,26 @@ public actor Worker {
     }
 
     private struct RunningTask {
-        var runner: WorkerSourceTask?
+        var runner: (any WorkerTaskRunner)?
         var run: Task<Void, Never>?
         var finished: CompletionSignal
         /// The status of a task that never got a runner (failed to be created).
         var failedStatus: StatusInfo?
+        /// What the task was started with, for automatic restarts.
+        var connectorConfig: [String: String] = [:]
+        var taskConfig: [String: String] = [:]
+        var targetState: TargetState = .started
+        var errorConfig = ErrorHandlingConfig()
+        var history = RestartHistory()
+        /// The pending automatic restart.
+        var restartTimer: Task<Void, Never>?
+    }
+
+    /// The automatic restarts of a task so far.
+    struct RestartHistory: Sendable {
+        var count = 0
+        var lastRestartMs: Int64?
+        var lastTrace: String?
     }
 
     private var connectors: [String: RunningConnector] = [:]
@@ -202,6 +231,12 @@ public actor Worker {
         return configs.map { config in
             var config = config
             config[ConnectorConfig.taskClassConfig] = plugin.taskClassName
+            // Kafka copies the sink connector's topics into every task configuration.
+            if plugin.type == .sink {
+                for key in ["topics", "topics.regex"] {
+                    if let value = running.config[key] { config[key] = value }
+                }
+            }
             return config
         }
     }
@@ -238,7 +273,10 @@ public actor Worker {
             if running.status.state != .failed { running.status.state = .stopped }
         }
         connectors[name] = running
-        for (id, task) in tasks where id.connector == name { await task.runner?.transition(to: state) }
+        for (id, task) in tasks where id.connector == name {
+            tasks[id]?.targetState = state
+            await task.runner?.transition(to: state)
+        }
     }
 
     /// Records a failure a connector raised through its context.
@@ -266,25 +304,110 @@ public actor Worker {
         taskConfig rawTaskConfig: [String: String],
         targetState: TargetState
     ) async {
+        await startTask(
+            id: id,
+            connectorConfig: rawConnectorConfig,
+            taskConfig: rawTaskConfig,
+            targetState: targetState,
+            history: RestartHistory()
+        )
+    }
+
+    private func startTask(
+        id: ConnectorTaskID,
+        connectorConfig rawConnectorConfig: [String: String],
+        taskConfig rawTaskConfig: [String: String],
+        targetState: TargetState,
+        history: RestartHistory
+    ) async {
         if tasks[id] != nil { await stopTasks([id]) }
+        var entry = RunningTask(
+            runner: nil,
+            run: nil,
+            finished: CompletionSignal(),
+            failedStatus: nil,
+            connectorConfig: rawConnectorConfig,
+            taskConfig: rawTaskConfig,
+            targetState: targetState,
+            history: history
+        )
         do {
             let connectorProps = try await resolve(rawConnectorConfig)
             let taskConfig = try await resolve(rawTaskConfig)
             let plugin = try plugins.requireConnectorPlugin(
                 named: connectorProps[ConnectorConfig.connectorClassConfig] ?? ""
             )
-            guard plugin.type == .source, let makeTask = plugin.makeSourceTask else {
-                throw ConnectError(
-                    "Sink tasks are not supported by this worker yet (issue 5: the sink task loop is still to come)"
+            let definition = plugin.type == .source ? ConnectorConfig.sourceDefinition : ConnectorConfig.sinkDefinition
+            let errorConfig = try ErrorHandlingConfig(connectorProps, definition: definition)
+            entry.errorConfig = errorConfig
+            let runner = try makeRunner(
+                id: id,
+                plugin: plugin,
+                connectorProps: connectorProps,
+                taskConfig: taskConfig,
+                errorConfig: errorConfig,
+                targetState: targetState
+            )
+            let finished = entry.finished
+            entry.runner = runner
+            entry.run = Task {
+                await runner.run()
+                finished.signal()
+                await self.taskEnded(id, runner: ObjectIdentifier(runner))
+            }
+            tasks[id] = entry
+        } catch {
+            logger.error("Failed to create task \(id): \(error)")
+            entry.finished.signal()
+            entry.failedStatus = .failed(error, workerID: workerID)
+            tasks[id] = entry
+        }
+    }
+
+    private func makeRunner(
+        id: ConnectorTaskID,
+        plugin: ConnectorPlugin,
+        connectorProps: [String: String],
+        taskConfig: [String: String],
+        errorConfig: ErrorHandlingConfig,
+        targetState: TargetState
+    ) throws -> any WorkerTaskRunner {
+        let isSource = plugin.type == .source
+        let connectorConfig = try ConnectorConfig(
+            connectorProps,
+            definition: isSource ? ConnectorConfig.sourceDefinition : ConnectorConfig.sinkDefinition
+        )
+        let converters = try TaskConverters(worker: config, connector: connectorProps, registry: plugins.converters)
+        let transformations = try plugins.transformations.makeChain(connectorConfig: connectorProps)
+        let taskLogger = {
+            var taskLogger = logger
+            taskLogger[metadataKey: "connector"] = "\(id.connector)"
+            taskLogger[metadataKey: "task"] = "\(id.task)"
+            return taskLogger
+        }()
+        let errorHandler = RetryWithToleranceOperator(
+            config: errorConfig,
+            reporters: errorConfig.logEnable
+                ? [LogReporter(includeMessages: errorConfig.logIncludeMessages, logger: taskLogger)] : []
+        )
+        var makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)?
+        if !errorConfig.deadLetterQueueTopic.isEmpty {
+            let producerConfiguration = try KafkaProducerConfiguration(
+                properties: ClientConfigs.deadLetterQueueProducerProperties(
+                    worker: config,
+                    connector: connectorConfig,
+                    taskID: id
+                )
+            )
+            makeDeadLetterQueue = {
+                try await DeadLetterQueueReporter.make(
+                    config: errorConfig,
+                    producerConfiguration: producerConfiguration,
+                    logger: taskLogger
                 )
             }
-            let connectorConfig = try ConnectorConfig(connectorProps, definition: ConnectorConfig.sourceDefinition)
-            let converters = try TaskConverters(
-                worker: config,
-                connector: connectorProps,
-                registry: plugins.converters
-            )
-            let transformations = try plugins.transformations.makeChain(connectorConfig: connectorProps)
+        }
+        if isSource, let makeTask = plugin.makeSourceTask {
             let producerConfiguration = try KafkaProducerConfiguration(
                 properties: ClientConfigs.sourceProducerProperties(
                     worker: config,
@@ -292,7 +415,7 @@ public actor Worker {
                     taskID: id
                 )
             )
-            let runner = WorkerSourceTask(
+            return WorkerSourceTask(
                 id: id,
                 task: makeTask(),
                 taskConfig: taskConfig,
@@ -305,25 +428,76 @@ public actor Worker {
                 workerID: workerID,
                 targetState: targetState,
                 logger: logger,
-                activeTopics: config.topicTrackingEnabled ? activeTopics : nil
-            )
-            let finished = CompletionSignal()
-            let run = Task {
-                await runner.run()
-                finished.signal()
-            }
-            tasks[id] = RunningTask(runner: runner, run: run, finished: finished, failedStatus: nil)
-        } catch {
-            logger.error("Failed to create task \(id): \(error)")
-            let finished = CompletionSignal()
-            finished.signal()
-            tasks[id] = RunningTask(
-                runner: nil,
-                run: nil,
-                finished: finished,
-                failedStatus: .failed(error, workerID: workerID)
+                activeTopics: config.topicTrackingEnabled ? activeTopics : nil,
+                errorHandler: errorHandler,
+                makeDeadLetterQueue: makeDeadLetterQueue
             )
         }
+        guard let makeTask = plugin.makeSinkTask else {
+            throw ConnectError("Connector \(plugin.className) has no task class")
+        }
+        let consumerConfiguration = try KafkaConsumerConfiguration(
+            properties: ClientConfigs.sinkConsumerProperties(worker: config, connector: connectorConfig, taskID: id)
+        )
+        return WorkerSinkTask(
+            id: id,
+            task: makeTask(),
+            taskClassName: plugin.taskClassName,
+            taskConfig: taskConfig,
+            converters: converters,
+            transformations: transformations,
+            consumer: KafkaConsumer(configuration: consumerConfiguration, logger: logger),
+            errorHandler: errorHandler,
+            makeDeadLetterQueue: makeDeadLetterQueue,
+            flushInterval: config.offsetFlushInterval,
+            workerID: workerID,
+            targetState: targetState,
+            logger: logger
+        )
+    }
+
+    // MARK: Automatic restarts
+
+    /// A task's run ended: if it FAILED and automatic restarts are on and not used up, schedules one.
+    private func taskEnded(_ id: ConnectorTaskID, runner: ObjectIdentifier) async {
+        guard let entry = tasks[id], let current = entry.runner, ObjectIdentifier(current) == runner else { return }
+        let status = await current.status
+        guard status.state == .failed, var entry = tasks[id], entry.runner.map(ObjectIdentifier.init) == runner,
+            entry.errorConfig.taskRestartEnable, entry.history.count < entry.errorConfig.taskRestartMaxAttempts
+        else { return }
+        let attempt = entry.history.count + 1
+        let delay = entry.errorConfig.taskRestartBackoff(attempt: attempt)
+        logger.warning(
+            "Task \(id) failed; automatic restart \(attempt) of \(entry.errorConfig.taskRestartMaxAttempts) in \(delay)"
+        )
+        entry.restartTimer = Task {
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                return
+            }
+            await self.restartFailedTask(id, runner: runner, trace: status.trace)
+        }
+        tasks[id] = entry
+    }
+
+    private func restartFailedTask(_ id: ConnectorTaskID, runner: ObjectIdentifier, trace: String?) async {
+        guard var entry = tasks[id], entry.runner.map(ObjectIdentifier.init) == runner else { return }
+        // This timer is running now: forget it so that stopping the old run does not await it.
+        entry.restartTimer = nil
+        tasks[id] = entry
+        var history = entry.history
+        history.count += 1
+        history.lastRestartMs = currentTimeMillis()
+        history.lastTrace = trace
+        logger.info("Restarting failed task \(id) automatically (restart \(history.count))")
+        await startTask(
+            id: id,
+            connectorConfig: entry.connectorConfig,
+            taskConfig: entry.taskConfig,
+            targetState: entry.targetState,
+            history: history
+        )
     }
 
     /// Stops tasks: all are asked to stop at once, then awaited for at most
@@ -332,7 +506,10 @@ public actor Worker {
     public func stopTasks(_ ids: [ConnectorTaskID]) async {
         let stopping = ids.compactMap { id in tasks.removeValue(forKey: id).map { (id, $0) } }
         guard !stopping.isEmpty else { return }
-        for (_, task) in stopping { await task.runner?.stop() }
+        for (_, task) in stopping {
+            task.restartTimer?.cancel()
+            await task.runner?.stop()
+        }
         let deadline = ContinuousClock.now + config.taskShutdownGracefulTimeout
         for (id, task) in stopping {
             let remaining = deadline - ContinuousClock.now
@@ -341,14 +518,20 @@ public actor Worker {
                 task.run?.cancel()
             }
             await task.run?.value
+            await task.restartTimer?.value
         }
     }
 
     /// A task's status, if the worker runs it.
     public func taskStatus(_ id: ConnectorTaskID) async -> StatusInfo? {
         guard let task = tasks[id] else { return nil }
-        if let failed = task.failedStatus { return failed }
-        return await task.runner?.status
+        var status = task.failedStatus
+        if status == nil { status = await task.runner?.status }
+        guard var status else { return nil }
+        status.restarts = task.history.count
+        status.lastRestartMs = task.history.lastRestartMs
+        status.lastRestartTrace = task.history.lastTrace
+        return status
     }
 
     /// The ids of the tasks of a connector the worker runs.
@@ -358,7 +541,12 @@ public actor Worker {
 
     /// The runner of a task (tests use it to force an offset flush).
     public func sourceTask(_ id: ConnectorTaskID) -> WorkerSourceTask? {
-        tasks[id]?.runner
+        tasks[id]?.runner as? WorkerSourceTask
+    }
+
+    /// The runner of a sink task.
+    public func sinkTask(_ id: ConnectorTaskID) -> WorkerSinkTask? {
+        tasks[id]?.runner as? WorkerSinkTask
     }
 }
 
@@ -375,4 +563,11 @@ struct WorkerConnectorContext: SourceConnectorContext, SinkConnectorContext {
     func raiseError(_ error: any Error) {
         events.yield(.connectorFailed(connector: connector, trace: traceString(error)))
     }
+}
+
+/// Milliseconds since the epoch.
+func currentTimeMillis() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
 }

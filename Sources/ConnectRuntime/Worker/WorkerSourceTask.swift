@@ -19,9 +19,12 @@ import NIOCore
 /// - A ``RetriableError`` from `poll()` is logged and `poll()` called again; any other error fails the
 ///   task (status FAILED with the error as trace) after a last offset flush.
 /// - Records a transform drops are acknowledged at once and get `commitRecord(record, metadata: nil)`.
-///   With `errors.tolerance=all`, records that fail a transform, conversion or produce are skipped the
-///   same way; with `none` (the default) such a failure fails the task.
-public actor WorkerSourceTask {
+///   Transforms and conversions run under ``RetryWithToleranceOperator`` (`errors.*`): with
+///   `errors.tolerance=all`, records that fail a transform, conversion or produce are skipped the same
+///   way; with `none` (the default) such a failure fails the task. Failures go to the error log and,
+///   with `errors.deadletterqueue.topic.name` (SwiftConnect: Kafka has no source DLQ), to the dead
+///   letter queue (see ``DeadLetterQueueReporter`` for the bytes written).
+public actor WorkerSourceTask: WorkerTaskRunner {
     /// The task's id.
     public nonisolated let id: ConnectorTaskID
     /// Batches sent and not yet acknowledged before `poll()` waits (Kafka bounds this with the
@@ -30,7 +33,8 @@ public actor WorkerSourceTask {
 
     private let task: any SourceTask
     private let taskConfig: [String: String]
-    private let errorTolerance: ConnectorConfig.ErrorTolerance
+    private let errorHandler: RetryWithToleranceOperator
+    private let makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)?
     private let converters: TaskConverters
     private let transformations: TransformationChain
     private let producer: KafkaProducer
@@ -75,13 +79,18 @@ public actor WorkerSourceTask {
         workerID: String,
         targetState: TargetState,
         logger: Logger,
-        activeTopics: ActiveTopics? = nil
+        activeTopics: ActiveTopics? = nil,
+        errorHandler: RetryWithToleranceOperator? = nil,
+        makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)? = nil
     ) {
         self.id = id
         self.activeTopics = activeTopics
         self.task = task
         self.taskConfig = taskConfig
-        self.errorTolerance = connectorConfig.errorTolerance
+        var errorConfig = ErrorHandlingConfig()
+        errorConfig.tolerance = connectorConfig.errorTolerance
+        self.errorHandler = errorHandler ?? RetryWithToleranceOperator(config: errorConfig)
+        self.makeDeadLetterQueue = makeDeadLetterQueue
         self.converters = converters
         self.transformations = transformations
         self.producer = producer
@@ -110,6 +119,7 @@ public actor WorkerSourceTask {
     /// offset flush, `stop()`, producer closed.
     public func run() async {
         do {
+            if let makeDeadLetterQueue { errorHandler.addReporter(try await makeDeadLetterQueue()) }
             await task.initialize(
                 context: WorkerSourceTaskContext(configs: taskConfig, offsetStorageReader: offsetReader)
             )
@@ -166,6 +176,7 @@ public actor WorkerSourceTask {
         await producer.close()
         for send in sends.values { await send.value }
         sends = [:]
+        await errorHandler.close()
         transformations.close()
         converters.close()
         if failure == nil { currentStatus = StatusInfo(state: .unassigned, workerID: workerID) }
@@ -224,14 +235,7 @@ public actor WorkerSourceTask {
         batch.reserveCapacity(records.count)
         var dropped: [SourceRecord] = []
         for record in records {
-            let converted: KafkaProducerRecord?
-            do {
-                converted = try transformations.apply(record).map(convert)
-            } catch {
-                guard errorTolerance == .all else { throw error }
-                logger.warning("Skipping a record that failed a transform or conversion: \(error)")
-                converted = nil
-            }
+            let converted = try await transformAndConvert(record)
             let ticket = submitted.submit(partition: record.sourcePartition, offset: record.sourceOffset)
             guard let converted else {
                 submitted.ack(ticket)
@@ -252,11 +256,108 @@ public actor WorkerSourceTask {
         let delivery = await producer.enqueue(contentsOf: batch)
         sends[sendID] = Task {
             let results = await delivery.results()
-            await self.sendCompleted(sendID, results: results, records: originals, tickets: tickets)
+            await self.sendCompleted(sendID, results: results, records: originals, sent: batch, tickets: tickets)
         }
     }
 
-    private func convert(_ record: SourceRecord) throws -> KafkaProducerRecord {
+    /// The record through the transforms and converters, each step under the error handler; `nil`
+    /// when a transform drops it or a tolerated failure skips it.
+    private func transformAndConvert(_ polled: SourceRecord) async throws -> KafkaProducerRecord? {
+        func context(_ stage: ErrorStage, _ className: String, _ record: SourceRecord) -> ProcessingContext {
+            ProcessingContext(
+                taskID: id,
+                stage: stage,
+                className: className,
+                sourceRecord: record,
+                producerRecord: bestEffortConversion(polled)
+            )
+        }
+        var record = polled
+        for stage in transformations.stages {
+            let className = stage.className ?? String(reflecting: type(of: stage.transformation))
+            let current = record
+            guard
+                let outcome = try await errorHandler.execute(
+                    context(.transformation, className, current),
+                    { try stage.apply(current) }
+                )
+            else { return nil }
+            guard let next = outcome else { return nil }
+            record = next
+        }
+        let transformed = record
+        let converters = self.converters
+        guard
+            let headers = try await errorHandler.execute(
+                context(.headerConverter, converters.headerClassName, transformed),
+                { try Self.convertHeaders(transformed, converters) }
+            ),
+            let key = try await errorHandler.execute(
+                context(.keyConverter, converters.keyClassName, transformed),
+                {
+                    try converters.key.fromConnectData(
+                        topic: transformed.topic,
+                        headers: transformed.headers,
+                        schema: transformed.keySchema,
+                        value: transformed.key
+                    )
+                }
+            ),
+            let value = try await errorHandler.execute(
+                context(.valueConverter, converters.valueClassName, transformed),
+                {
+                    try converters.value.fromConnectData(
+                        topic: transformed.topic,
+                        headers: transformed.headers,
+                        schema: transformed.valueSchema,
+                        value: transformed.value
+                    )
+                }
+            )
+        else { return nil }
+        return Self.producerRecord(transformed, key: key, value: value, headers: headers)
+    }
+
+    /// The record as polled converted as far as possible (a part that does not convert is `nil` or
+    /// left out): what a source dead letter queue gets for a transform or conversion failure.
+    private func bestEffortConversion(_ record: SourceRecord) -> KafkaProducerRecord? {
+        guard !errorHandler.allReporters.isEmpty else { return nil }
+        var headers: [KafkaRecordHeader] = []
+        for header in record.headers {
+            let bytes: [UInt8]?
+            do {
+                bytes = try converters.header.fromConnectHeader(
+                    topic: record.topic,
+                    headerKey: header.key,
+                    schema: header.schema,
+                    value: header.value
+                )
+            } catch {
+                continue
+            }
+            headers.append(KafkaRecordHeader(key: header.key, value: bytes.map { ByteBuffer(bytes: $0) }))
+        }
+        let key = try? converters.key.fromConnectData(
+            topic: record.topic,
+            headers: record.headers,
+            schema: record.keySchema,
+            value: record.key
+        )
+        let value = try? converters.value.fromConnectData(
+            topic: record.topic,
+            headers: record.headers,
+            schema: record.valueSchema,
+            value: record.value
+        )
+        return Self.producerRecord(record, key: key, value: value, headers: headers)
+    }
+
+    private static func convertHeaders(
+        _ record: SourceRecord,
+        _ converters: TaskConverters
+    ) throws
+        -> [KafkaRecordHeader]
+    {
         var headers: [KafkaRecordHeader] = []
         headers.reserveCapacity(record.headers.count)
         for header in record.headers {
@@ -268,19 +369,16 @@ public actor WorkerSourceTask {
             )
             headers.append(KafkaRecordHeader(key: header.key, value: bytes.map { ByteBuffer(bytes: $0) }))
         }
-        let key = try converters.key.fromConnectData(
-            topic: record.topic,
-            headers: record.headers,
-            schema: record.keySchema,
-            value: record.key
-        )
-        let value = try converters.value.fromConnectData(
-            topic: record.topic,
-            headers: record.headers,
-            schema: record.valueSchema,
-            value: record.value
-        )
-        return KafkaProducerRecord(
+        return headers
+    }
+
+    private static func producerRecord(
+        _ record: SourceRecord,
+        key: [UInt8]?,
+        value: [UInt8]?,
+        headers: [KafkaRecordHeader]
+    ) -> KafkaProducerRecord {
+        KafkaProducerRecord(
             topic: record.topic,
             partition: record.kafkaPartition,
             key: key.map { ByteBuffer(bytes: $0) },
@@ -294,6 +392,7 @@ public actor WorkerSourceTask {
         _ sendID: UInt64,
         results: [Result<KafkaNIO.RecordMetadata, KafkaError>],
         records: [SourceRecord],
+        sent: [KafkaProducerRecord],
         tickets: [SubmittedRecords.Ticket]
     ) async {
         for index in results.indices {
@@ -311,13 +410,22 @@ public actor WorkerSourceTask {
                     )
                 )
             case .failure(let error):
-                if errorTolerance == .all {
-                    logger.warning("Skipping a record Kafka did not accept: \(error)")
-                    submitted.ack(tickets[index])
-                    await commitRecord(records[index], metadata: nil)
-                } else if producerFailure == nil {
-                    producerFailure = error
+                let context = ProcessingContext(
+                    taskID: id,
+                    stage: .kafkaProduce,
+                    className: "KafkaProducer",
+                    sourceRecord: records[index],
+                    producerRecord: sent[index]
+                )
+                // As Kafka: with tolerance none the producer's error fails the task as it is.
+                guard errorHandler.config.tolerance == .all else {
+                    if producerFailure == nil { producerFailure = error }
+                    continue
                 }
+                try? await errorHandler.failed(context, error)
+                logger.warning("Skipping a record Kafka did not accept: \(error)")
+                submitted.ack(tickets[index])
+                await commitRecord(records[index], metadata: nil)
             }
         }
         sends[sendID] = nil
