@@ -482,6 +482,12 @@ public struct ConnectRESTHandler: Sendable {
             ("id", .int(Int64(id))), ("state", .string(status.state.rawValue)), ("worker_id", .string(status.workerID)),
         ]
         if let trace = status.trace, !trace.isEmpty { members.append(("trace", .string(trace))) }
+        // SwiftConnect's automatic restarts (errors.task.restart.*); Kafka clients ignore the fields.
+        if status.restarts > 0 {
+            members.append(("restarts", .int(Int64(status.restarts))))
+            members.append(("last_restart_ms", status.lastRestartMs.map { .int($0) } ?? .null))
+            members.append(("last_restart_trace", status.lastRestartTrace.map { .string($0) } ?? .null))
+        }
         return .object(members)
     }
 

@@ -153,13 +153,13 @@ struct RESTFixture {
         return HTTPAnswer(status: http?.statusCode ?? 0, headers: headers, body: data)
     }
 
-    /// Polls `GET /connectors/<name>/status` until `condition` holds (10 s at most).
+    /// Polls `GET /connectors/<name>/status` until `condition` holds (30 s at most: generous for busy machines).
     @discardableResult
     func waitForStatus(
         _ name: String,
         _ condition: ([String: Any]) -> Bool
     ) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while true {
             let status = try await call("GET", "/connectors/\(name)/status").object
             if condition(status) { return status }

@@ -233,6 +233,28 @@ import Testing
         await rest.stop()
     }
 
+    @Test func automaticRestartsShowInTheTaskStatus() async throws {
+        let rest = try await RESTFixture.start()
+        try await rest.call(
+            "POST",
+            "/connectors",
+            #"{"name":"auto","config":{"connector.class":"TestSource","tasks.max":"1","test.tasks":"1","test.fail.task":"0","#
+                + #""errors.task.restart.enable":"true","errors.task.restart.max.attempts":"1","#
+                + #""errors.task.restart.backoff.initial.ms":"10"}}"#
+        )
+        // The task fails at start, is restarted once automatically, and fails again for good.
+        let status = try await rest.waitForStatus("auto") { status in
+            ((status["tasks"] as? [[String: Any]])?.first?["restarts"] as? Int) == 1
+        }
+        let task = try #require((status["tasks"] as? [[String: Any]])?.first)
+        #expect(task["state"] as? String == "FAILED")
+        #expect((task["last_restart_ms"] as? Int ?? 0) > 0)
+        #expect((task["last_restart_trace"] as? String)?.contains("scripted task failure") == true)
+        let single = try await rest.call("GET", "/connectors/auto/tasks/0/status")
+        #expect(single.object["restarts"] as? Int == 1)
+        await rest.stop()
+    }
+
     @Test func restarts() async throws {
         let rest = try await RESTFixture.start()
         try await rest.call(
