@@ -60,8 +60,10 @@ struct ConsumeGroupCommandIntegrationTests {
             third.interrupt()
             try await third.waitForExit(within: .seconds(10))
             #expect(third.status == 0, "\(third.errors)")
-            #expect(third.lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }.sorted()
-                == (0..<60).map { "new-\($0)" }.sorted())
+            #expect(
+                third.lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }.sorted()
+                    == (0..<60).map { "new-\($0)" }.sorted()
+            )
             // LeaveGroup on SIGINT: no member remains (without it, one would until the session timeout).
             let description = try #require(try await admin.describeGroups([group]).first)
             #expect(description.members.isEmpty, "members after SIGINT: \(description.members.map(\.memberID))")
@@ -88,10 +90,17 @@ struct ConsumeGroupCommandIntegrationTests {
     }
 
     static func produce(cluster: KafkaCluster, topic: String, values: [String]) async throws {
-        let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.configuration), cluster: cluster)
+        let producer = KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: cluster.configuration),
+            cluster: cluster
+        )
         let results = await producer.send(
             contentsOf: values.enumerated().map {
-                KafkaProducerRecord(topic: topic, partition: Int32($0.offset % 6), value: ByteBuffer(string: $0.element))
+                KafkaProducerRecord(
+                    topic: topic,
+                    partition: Int32($0.offset % 6),
+                    value: ByteBuffer(string: $0.element)
+                )
             }
         )
         await producer.close()
@@ -151,7 +160,9 @@ final class CLIProcess: @unchecked Sendable {
         // Exited, and all its output read.
         while self.process.isRunning || self.lock.withLock({ self.openStreams > 0 }) {
             if ContinuousClock.now >= deadline {
-                throw TestFailure("swift-connect \(self.process.arguments ?? []) still runs after \(timeout): \(errors)")
+                throw TestFailure(
+                    "swift-connect \(self.process.arguments ?? []) still runs after \(timeout): \(errors)"
+                )
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -161,7 +172,9 @@ final class CLIProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while self.lines.count < count {
             if ContinuousClock.now >= deadline || !self.process.isRunning {
-                throw TestFailure("\(self.lines.count) of \(count) lines (running: \(self.process.isRunning)): \(errors)")
+                throw TestFailure(
+                    "\(self.lines.count) of \(count) lines (running: \(self.process.isRunning)): \(errors)"
+                )
             }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -25,10 +25,17 @@ struct GroupFeatureIntegrationTests {
     static func owned(_ consumer: KafkaConsumer) -> Set<Int32> { Set(consumer.assignment.map(\.partition)) }
 
     static func produce(cluster: KafkaCluster, topic: String, count: Int, partitions: Int32) async throws {
-        let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.configuration), cluster: cluster)
+        let producer = KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: cluster.configuration),
+            cluster: cluster
+        )
         let results = await producer.send(
             contentsOf: (0..<count).map {
-                KafkaProducerRecord(topic: topic, partition: Int32($0) % partitions, value: ByteBuffer(string: "v\($0)"))
+                KafkaProducerRecord(
+                    topic: topic,
+                    partition: Int32($0) % partitions,
+                    value: ByteBuffer(string: "v\($0)")
+                )
             }
         )
         await producer.close()
@@ -214,7 +221,8 @@ struct GroupFeatureIntegrationTests {
             let partitions = (0..<Int32(3)).map { TopicPartition(topic, $0) }
             try await Self.eventually(within: .seconds(15), "every record was read") { poller.records == 30 }
             try await Self.eventually(within: .seconds(5), "the positions are committed") {
-                try await observer.committed(partitions) == Dictionary(uniqueKeysWithValues: partitions.map { ($0, 10) })
+                try await observer.committed(partitions)
+                    == Dictionary(uniqueKeysWithValues: partitions.map { ($0, 10) })
             }
             await poller.stop()
             await observer.close()

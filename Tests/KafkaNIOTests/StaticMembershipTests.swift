@@ -44,7 +44,9 @@ import Testing
             case .syncGroup:
                 let partitions = (0..<Int32(3)).map { TopicPartition(Self.topic, $0) }
                 let assignment = (try? ConsumerProtocolCodec.encode(assignment: partitions)) ?? ByteBuffer()
-                return .response(SyncGroupResponse(protocolType: "consumer", protocolName: "range", assignment: assignment))
+                return .response(
+                    SyncGroupResponse(protocolType: "consumer", protocolName: "range", assignment: assignment)
+                )
             case .heartbeat:
                 return .response(HeartbeatResponse())
             case .offsetFetch:

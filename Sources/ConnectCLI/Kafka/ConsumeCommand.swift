@@ -48,7 +48,8 @@ struct ConsumeCommand: AsyncParsableCommand {
 
     /// Where `-o` / `--from-beginning` say to start.
     enum Start: Equatable {
-        case beginning, end, offset(Int64)
+        case beginning, end
+        case offset(Int64)
     }
 
     func start() throws -> Start? {
