@@ -56,7 +56,13 @@ struct ConsumeGroupCommandIntegrationTests {
             try await Self.produce(cluster: cluster, topic: topic, values: (0..<60).map { "new-\($0)" })
             let third = try consume(["--from-beginning"])
             defer { third.kill() }
-            try await third.waitForLines(60, within: .seconds(20))
+            do {
+                try await third.waitForLines(60, within: .seconds(20))
+            } catch {
+                let state = try await admin.describeGroups([group]).first
+                let offsets = try await admin.listCommittedOffsets(group: group).mapValues(\.offset)
+                throw TestFailure("\(error); group \(String(describing: state)); committed \(offsets)")
+            }
             third.interrupt()
             try await third.waitForExit(within: .seconds(10))
             #expect(third.status == 0, "\(third.errors)")
