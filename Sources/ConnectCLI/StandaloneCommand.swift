@@ -103,8 +103,8 @@ struct StandaloneCommand: AsyncParsableCommand {
 }
 
 /// SIGINT and SIGTERM as something to await (the default handlers are replaced so the process can stop
-/// its tasks first).
-final class ShutdownSignals {
+/// its tasks first). Sendable: its state is set once in init, and the stream is thread-safe.
+final class ShutdownSignals: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
     private let received = AsyncStream<Void>.makeStream()
 

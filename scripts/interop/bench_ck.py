@@ -9,11 +9,17 @@
       produce() to flush() returning. --transaction-size K: transactional (acks=all), transactions
       of K records one after another, each committed before the next begins. Consume: assign
       all partitions at the beginning, consume(10000) in a loop until N records, count only.
+  bench_ck.py consume --bootstrap B --topic T --records N --group G [--session-timeout-ms MS]
+      As the single member of the (fresh) group G: subscribe, wait for the assignment, read N
+      records, commit synchronously (auto-commit off, auto.offset.reset=earliest); "seconds" covers
+      subscribe to commit, "join_seconds" subscribe to the first assignment, as
+      `swift-connect kafka perf consume --group`.
   bench_ck.py create --bootstrap B --topic T --partitions P
   bench_ck.py delete --bootstrap B --topic T
   bench_ck.py record --results F --case C --op O --client X (--status RC [--stderr E] | --error MSG)
       Appends one result line to F from a run's stdout (on stdin) and exit status; exits 3 when
-      that line records a failure.
+      that line records a failure. --minus-key K: the time is "seconds" minus field K (e.g.
+      join_seconds, to rate the reading after a group assignment).
   bench_ck.py report RESULTS.jsonl
       Markdown table from the result lines scripts/bench-client collects.
 """
@@ -109,6 +115,8 @@ def produce_transactions(args, config, errors) -> int:
 
 
 def consume(args) -> int:
+    if args.group:
+        return consume_group(args)
     consumer = Consumer(
         {
             "bootstrap.servers": args.bootstrap,
@@ -143,6 +151,50 @@ def consume(args) -> int:
         consumer.close()
 
 
+def consume_group(args) -> int:
+    joined = []
+
+    def on_assign(_consumer, partitions):
+        if partitions and not joined:
+            joined.append(time.perf_counter())
+
+    consumer = Consumer(
+        {
+            "bootstrap.servers": args.bootstrap,
+            "group.id": args.group,
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+            "enable.partition.eof": False,
+            "session.timeout.ms": args.session_timeout_ms,
+            "heartbeat.interval.ms": max(100, args.session_timeout_ms // 4),
+        }
+    )
+    try:
+        # Metadata first, so the timing covers the group and the reading only (as ours).
+        consumer.list_topics(args.topic, timeout=10)
+        error_of = confluent_kafka.Message.error
+        count = 0
+        total_bytes = 0
+        start = time.perf_counter()
+        deadline = start + args.timeout_s
+        consumer.subscribe([args.topic], on_assign=on_assign)
+        while count < args.records:
+            if time.perf_counter() > deadline:
+                return fail(f"consume: timed out after {args.timeout_s:g} s with {count} of {args.records} records")
+            msgs = consumer.consume(num_messages=10000, timeout=0.1)
+            if any(map(error_of, msgs)):
+                return fail(f"consume: {next(m.error() for m in msgs if m.error() is not None)}")
+            count += len(msgs)
+            total_bytes += sum(map(len, msgs))
+        consumer.commit(asynchronous=False)
+        end = time.perf_counter()
+        join_seconds = (joined[0] if joined else end) - start
+        print(json.dumps({"records": count, "bytes": total_bytes, "seconds": end - start, "join_seconds": join_seconds}))
+        return 0
+    finally:
+        consumer.close()
+
+
 def admin(args) -> AdminClient:
     return AdminClient({"bootstrap.servers": args.bootstrap, "log_level": 4})  # no notices on close
 
@@ -168,7 +220,8 @@ def record(args) -> int:
         lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
         try:
             result = json.loads(lines[-1])
-            row.update(records=int(result["records"]), bytes=int(result["bytes"]), seconds=float(result["seconds"]))
+            seconds = float(result["seconds"]) - (float(result[args.minus_key]) if args.minus_key else 0.0)
+            row.update(records=int(result["records"]), bytes=int(result["bytes"]), seconds=seconds)
         except (IndexError, ValueError, KeyError, TypeError):
             result = None
         if args.status == 124:
@@ -264,6 +317,8 @@ def main() -> int:
     p = with_topic("consume", consume, "time consuming N records from the beginning")
     p.add_argument("--records", type=int, required=True)
     p.add_argument("--timeout-s", type=float, default=600.0)
+    p.add_argument("--group", help="consume as the single member of this fresh consumer group")
+    p.add_argument("--session-timeout-ms", type=int, default=2000, help="with --group")
     p = with_topic("create", create, "create a topic")
     p.add_argument("--partitions", type=int, required=True)
     with_topic("delete", delete, "delete a topic")
@@ -275,6 +330,7 @@ def main() -> int:
     r.add_argument("--status", type=int, default=0)
     r.add_argument("--stderr")
     r.add_argument("--error")
+    r.add_argument("--minus-key", help="subtract this result field from seconds")
     r.set_defaults(run=record)
     r = sub.add_parser("report", help="markdown table from collected results")
     r.add_argument("results")

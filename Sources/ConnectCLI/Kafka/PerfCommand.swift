@@ -122,19 +122,37 @@ struct PerfCommand: AsyncParsableCommand {
 
     struct Consume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Consume N records from the beginning as fast as possible."
+            abstract: "Consume N records from the beginning as fast as possible.",
+            discussion: """
+                With --group G: as the single member of group G (use a fresh group): subscribe, wait for \
+                the assignment, read N records, commit them synchronously. The JSON line then also has \
+                "join_seconds" (subscribe until the first assignment); "seconds" covers it all, from \
+                subscribe to the commit.
+                """
         )
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Topic.") var topic: String
         @Option(help: "Number of records to read.") var records: Int
+        @Option(help: "Consume as a member of this (fresh) consumer group instead of assigning partitions.")
+        var group: String?
 
         func run() async throws {
-            let configuration = try KafkaConsumerConfiguration(
+            var defaults = [
                 // read_committed is librdkafka's default, so the reference run reads that way too.
-                properties: try connection.clientProperties(defaults: [
-                    "max.poll.records": "100000", "isolation.level": "read_committed",
-                ])
+                "max.poll.records": "100000", "isolation.level": "read_committed",
+            ]
+            if let group {
+                defaults["group.id"] = group
+                defaults["auto.offset.reset"] = "earliest"
+                defaults["enable.auto.commit"] = "false"
+            }
+            let configuration = try KafkaConsumerConfiguration(
+                properties: try connection.clientProperties(defaults: defaults)
             )
+            if group != nil {
+                try await self.runGroup(configuration)
+                return
+            }
             let (seconds, bytes) = try await connection.withCluster { cluster -> (Double, Int) in
                 let metadata = try await cluster.metadata(for: [topic])
                 let assignment = (metadata.topics[topic]?.partitions.keys.sorted() ?? []).map {
@@ -156,6 +174,39 @@ struct PerfCommand: AsyncParsableCommand {
                 return (seconds, bytes)
             }
             writeStandardOutput("{\"records\": \(records), \"bytes\": \(bytes), \"seconds\": \(seconds)}\n")
+        }
+
+        /// Subscribe, read `records`, commit: timed as a whole, and the join on its own.
+        private func runGroup(_ configuration: KafkaConsumerConfiguration) async throws {
+            let (seconds, joinSeconds, count, bytes) = try await connection.withCluster {
+                cluster -> (Double, Double, Int, Int) in
+                // Metadata first, so the timing covers the group and the reading only.
+                _ = try await cluster.metadata(for: [topic])
+                let consumer = KafkaConsumer(configuration: configuration, cluster: cluster)
+                let start = monotonicSeconds()
+                var joined: Double?
+                var count = 0
+                var bytes = 0
+                do {
+                    try await consumer.subscribe(topics: [topic])
+                    while count < records {
+                        let polled = try await consumer.poll(timeout: .milliseconds(100))
+                        if joined == nil, consumer.groupGeneration != nil { joined = monotonicSeconds() }
+                        count += polled.count
+                        for record in polled { bytes += record.value?.readableBytes ?? 0 }
+                    }
+                    try await consumer.commitSync()
+                } catch {
+                    await consumer.close()
+                    throw error
+                }
+                let end = monotonicSeconds()
+                await consumer.close()
+                return (end - start, (joined ?? end) - start, count, bytes)
+            }
+            writeStandardOutput(
+                "{\"records\": \(count), \"bytes\": \(bytes), \"seconds\": \(seconds), \"join_seconds\": \(joinSeconds)}\n"
+            )
         }
     }
 }

@@ -264,10 +264,14 @@ extension KafkaConsumer {
         return try? self.joinProtocols()
     }
 
-    /// Commits (with auto-commit) and revokes partitions: the listener runs before they stop
-    /// being fetched, so it can still commit what it processed.
-    private func revoke(_ partitions: [TopicPartition], listener: any ConsumerRebalanceListener) async {
-        if self.configuration.enableAutoCommit {
+    /// Commits (with auto-commit, unless `autoCommit` is false) and revokes partitions: the
+    /// listener runs before they stop being fetched, so it can still commit what it processed.
+    private func revoke(
+        _ partitions: [TopicPartition],
+        listener: any ConsumerRebalanceListener,
+        autoCommit: Bool = true
+    ) async {
+        if autoCommit && self.configuration.enableAutoCommit {
             do {
                 try await self.commitSync(self.positions(of: partitions))
             } catch {
@@ -617,7 +621,9 @@ extension KafkaConsumer {
                     "poll() was not called within max.poll.interval.ms; leaving the group until the next poll (process records faster, lower max.poll.records or raise max.poll.interval.ms)"
                 )
                 let (owned, listener) = self.group.withLockedValue { ($0.owned.sorted(), $0.listener) }
-                if !owned.isEmpty { await self.revoke(owned, listener: listener) }
+                // No auto-commit: the application may still be processing what it polled last
+                // (Java commits nothing here either).
+                if !owned.isEmpty { await self.revoke(owned, listener: listener, autoCommit: false) }
                 self.group.withLockedValue {
                     $0.generation = -1
                     $0.memberID = ""
