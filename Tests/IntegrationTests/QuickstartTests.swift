@@ -12,7 +12,8 @@ import Glibc
 struct QuickstartTests {
     @Test func theQuickstartShowsLinesFlowingAndTheRESTStatus() async throws {
         let root = TestEnvironment.repositoryRoot
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("quickstart-\(UUID().uuidString).log")
+        let output = FileManager.default.temporaryDirectory
+            .appendingPathComponent("quickstart-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: output) }
         let binary = root.appendingPathComponent(".build/debug/swift-connect").path
         let script = root.appendingPathComponent("scripts/quickstart").path
