@@ -29,6 +29,10 @@ public final class KafkaProducer: Sendable {
         /// The producer id and epoch from InitProducerId (idempotence); -1 until known.
         var producerID: Int64 = -1
         var producerEpoch: Int16 = -1
+        /// An idempotent (non-transactional) producer lost track of a sequence (a sequenced batch
+        /// failed for good): once nothing is in flight it bumps its epoch and starts sequences
+        /// again, as Kafka's producer does (KIP-360), so later batches are not refused forever.
+        var epochBumpPending = false
         /// The transaction state machine (`transactional.id` set); nil for other producers.
         var transaction: TransactionState?
 
@@ -250,6 +254,23 @@ public final class KafkaProducer: Sendable {
                         continue
                     }
                 }
+                if self.configuration.isIdempotent, !self.configuration.isTransactional,
+                    let inFlight = self.state.withLockedValue({ $0.epochBumpPending ? $0.inFlightBatches : nil })
+                {
+                    // Nothing new is sent until the batches in flight have their answers.
+                    if inFlight > 0 {
+                        await self.wakeup.wait(timeout: .milliseconds(100))
+                        continue
+                    }
+                    do {
+                        try await self.bumpProducerEpoch()
+                    } catch {
+                        producerIDAttempts += 1
+                        self.logger.debug("InitProducerId (epoch bump) failed", metadata: ["error": "\(error)"])
+                        try? await Task.sleep(for: self.configuration.client.retryBackoff(attempt: producerIDAttempts))
+                        continue
+                    }
+                }
                 if self.configuration.isTransactional {
                     self.dropUnsentBatchesIfAborting()
                     let toAdd = self.state.withLockedValue { $0.transaction?.takePartitionsToAdd() ?? [] }
@@ -342,6 +363,34 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Bumps the epoch of the producer id (InitProducerId v3+ with the current id and epoch; older
+    /// brokers hand out a new id) and restarts every partition's sequence at 0.
+    private func bumpProducerEpoch() async throws {
+        let connection = try await self.cluster.anyConnection()
+        let (producerID, producerEpoch) = self.state.withLockedValue { ($0.producerID, $0.producerEpoch) }
+        let bumps = (connection.apiVersions.version(for: InitProducerIdRequest.self) ?? 0) >= 3
+        let response = try await connection.send(
+            InitProducerIdRequest(
+                transactionalId: nil,
+                transactionTimeoutMs: Int32.max,
+                producerId: bumps ? producerID : -1,
+                producerEpoch: bumps ? producerEpoch : -1
+            )
+        )
+        try KafkaError.check(response.errorCode, message: "InitProducerId (epoch bump)")
+        self.logger.debug(
+            "bumped the producer epoch",
+            metadata: ["producerId": "\(response.producerId)", "epoch": "\(response.producerEpoch)"]
+        )
+        self.state.withLockedValue { state in
+            state.producerID = response.producerId
+            state.producerEpoch = response.producerEpoch
+            state.accumulator.restartSequences()
+            state.epochBumpPending = false
+        }
+        self.wakeup.signal()
+    }
+
     /// Fails every batch not in flight (the producer cannot get a producer id).
     private func failAllPending(_ error: KafkaError) {
         let (batches, waiters) = self.state.withLockedValue { state in
@@ -397,6 +446,20 @@ public final class KafkaProducer: Sendable {
                     continue
                 }
             }
+            if let sequence = batches[index].baseSequence, var encoded = batches[index].encoded,
+                let stamped = RecordBatch.producerState(ofBatch: encoded),
+                stamped != (producerID, producerEpoch, sequence)
+            {
+                // Resent after an epoch bump: same records, new producer state (and CRC).
+                batches[index].encoded = nil
+                RecordBatch.setProducerState(
+                    producerId: producerID,
+                    producerEpoch: producerEpoch,
+                    baseSequence: sequence,
+                    inBatch: &encoded
+                )
+                batches[index].encoded = encoded
+            }
             let topicPartition = batches[index].topicPartition
             topicData[topicPartition.topic, default: []].append(
                 .init(index: topicPartition.partition, records: batches[index].encoded)
@@ -449,6 +512,8 @@ public final class KafkaProducer: Sendable {
         var finalFailures: [KafkaError] = []
         var requeue: [ProducerBatch] = []
         var outOfOrder: [ProducerBatch] = []
+        // A sequenced batch failed for good: the broker's idea of the next sequence is unknown.
+        var lostSequence = false
         for var batch in batches where batch.encoded != nil {
             let outcome: KafkaError?
             if let failure {
@@ -497,6 +562,7 @@ public final class KafkaProducer: Sendable {
                 requeue.append(batch)
             } else {
                 finalFailures.append(outcome)
+                if batch.baseSequence != nil { lostSequence = true }
                 batch.fail(self.reportedFailure(outcome))
             }
         }
@@ -538,6 +604,9 @@ public final class KafkaProducer: Sendable {
                 message: "the broker lost track of this producer's sequence"
             )
             if !fatallyOutOfOrder.isEmpty { state.transaction?.failed(outOfOrderError) }
+            if lostSequence || !fatallyOutOfOrder.isEmpty, state.transaction == nil, self.configuration.isIdempotent {
+                state.epochBumpPending = true
+            }
             return state.takeFlushWaitersIfIdle()
         }
         for batch in fatallyOutOfOrder {

@@ -340,6 +340,16 @@ struct RecordAccumulator: Sendable {
         self.nextSequence = [:]
     }
 
+    /// After a new producer id or epoch: sequences start again at 0 and batches waiting to be
+    /// (re)sent get new ones when drained (their encoded bytes are restamped then).
+    mutating func restartSequences() {
+        self.nextSequence = [:]
+        for (topicPartition, var queue) in self.queues {
+            for index in queue.ready.indices { queue.ready[index].baseSequence = nil }
+            self.queues[topicPartition] = queue
+        }
+    }
+
     /// Removes every batch not in flight (the producer is closing without flushing).
     mutating func removeAllPending() -> [ProducerBatch] {
         var all: [ProducerBatch] = []

@@ -21,4 +21,17 @@ extension RecordBatch {
         }
         batch.setInteger(crc, at: start + Layout.crc, endianness: .big)
     }
+
+    /// The producer id, epoch and base sequence of the complete batch at the reader index of
+    /// `batch`, or nil if it is shorter than a batch header.
+    public static func producerState(
+        ofBatch batch: ByteBuffer
+    ) -> (producerId: Int64, producerEpoch: Int16, baseSequence: Int32)? {
+        let start = batch.readerIndex
+        guard let producerId = batch.getInteger(at: start + Layout.producerId, endianness: .big, as: Int64.self),
+            let producerEpoch = batch.getInteger(at: start + Layout.producerEpoch, endianness: .big, as: Int16.self),
+            let baseSequence = batch.getInteger(at: start + Layout.baseSequence, endianness: .big, as: Int32.self)
+        else { return nil }
+        return (producerId, producerEpoch, baseSequence)
+    }
 }
