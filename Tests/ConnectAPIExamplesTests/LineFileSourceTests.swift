@@ -195,7 +195,8 @@ import Testing
         await task.stop()  // as the runtime does: stop, then cancel the Swift task running poll()
         polling.cancel()
         #expect(try await polling.value == nil)
-        #expect(clock.now - started < .seconds(10))
+        // Far below poll.interval.ms (60 s); loose enough for a busy machine.
+        #expect(clock.now - started < .seconds(30))
         #expect(try await task.poll() == nil)  // a stopped task returns nothing
     }
 }

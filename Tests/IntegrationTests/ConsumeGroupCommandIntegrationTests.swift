@@ -67,7 +67,7 @@ struct ConsumeGroupCommandIntegrationTests {
                 throw TestFailure("\(error); group \(String(describing: state)); committed \(offsets)")
             }
             third.interrupt()
-            try await third.waitForExit(within: .seconds(10))
+            try await third.waitForExit(within: .seconds(30))
             #expect(third.status == 0, "\(third.errors)")
             #expect(
                 third.lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }.sorted()

@@ -99,7 +99,7 @@ struct GroupFeatureIntegrationTests {
             // Records only now, so that no revocation before the split committed any.
             try await Self.produce(cluster: cluster, topic: topic, count: 60, partitions: 6)
             // The slow member stops polling: after max.poll.interval.ms it leaves the group.
-            try await Self.eventually(within: .seconds(10), "every record was read") {
+            try await Self.eventually(within: .seconds(30), "every record was read") {
                 slowPoller.records + steadyPoller.records == 60
             }
             let slowPartitions = slow.assignment

@@ -545,9 +545,10 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
         try await withFakeBroker(topics: ["t": 1]) { broker in
             let port = broker.port
             let standard = Self.transactionScript(port: port)
-            // AddPartitionsToTxn is held so that the records stay unsent until the abort.
+            // AddPartitionsToTxn is held so that the records stay unsent until the abort (long enough
+            // for a busy machine: at 300 ms a loaded CI run sent the record before the abort).
             broker.setScript { request in
-                request.api == .addPartitionsToTxn ? .after(.milliseconds(300), standard(request)) : standard(request)
+                request.api == .addPartitionsToTxn ? .after(.seconds(3), standard(request)) : standard(request)
             }
             try await withProducer(Self.producerConfiguration(broker)) { producer in
                 try await withTimeout { try await producer.initTransactions() }
