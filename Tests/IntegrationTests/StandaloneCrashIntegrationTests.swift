@@ -87,7 +87,10 @@ struct StandaloneCrashIntegrationTests {
             defer { stop(first) }
             // Mid-stream: both sides have committed offsets, the source is still reading (lines keep
             // being appended) and the sink file is incomplete.
-            try await StandaloneWorkerIntegrationTests.waitUntil("both connectors committed offsets", timeout: .seconds(60)) {
+            try await StandaloneWorkerIntegrationTests.waitUntil(
+                "both connectors committed offsets",
+                timeout: .seconds(60)
+            ) {
                 try write(20)
                 let source = try await StandaloneWorkerIntegrationTests.committedPosition(
                     offsetFile: path("connect.offsets"),
@@ -116,7 +119,8 @@ struct StandaloneCrashIntegrationTests {
             defer { stop(second) }
             try write(5_000)
             let expected = Set(written)
-            try await StandaloneWorkerIntegrationTests.waitUntil("the sink file has every line", timeout: .seconds(90)) {
+            try await StandaloneWorkerIntegrationTests.waitUntil("the sink file has every line", timeout: .seconds(90))
+            {
                 Set(sinkLines().map(String.init)).isSuperset(of: expected)
             }
             stop(second)
