@@ -1,5 +1,6 @@
 import ConnectAPI
 import ConnectTransforms
+import KafkaNIO
 import Logging
 
 /// A connector as the REST API shows it (`GET /connectors/<name>`).
@@ -291,15 +292,20 @@ public actor StandaloneHerder {
 
     // MARK: Offsets and topics
 
-    /// A source connector's committed offsets (`GET /connectors/<name>/offsets`), sorted by partition
-    /// JSON for a stable answer.
-    /// - Throws: ``ConnectError`` `notFound`; a general ``ConnectError`` for sink connectors (their
-    ///   offsets live in a consumer group, not read by this worker yet).
+    /// A connector's committed offsets (`GET /connectors/<name>/offsets`): a source connector's from
+    /// the offset store, sorted by partition JSON for a stable answer; a sink connector's are its
+    /// consumer group's (``SinkConnectorOffsets``), sorted by topic and partition.
+    /// - Throws: ``ConnectError`` `notFound`; ``KafkaError`` when the group's offsets cannot be read.
     public func connectorOffsets(
         _ name: String
     ) async throws -> [(partition: [String: ConnectValue], offset: [String: ConnectValue])] {
         guard let state = states[name] else { throw notFound(name) }
-        try requireSource(name, state)
+        if isSink(state) {
+            let committed = try await sinkGroupAdmin(name, state) { admin, group in
+                try await admin.listCommittedOffsets(group: group).mapValues(\.offset)
+            }
+            return SinkConnectorOffsets.entries(committed)
+        }
         let partitions = try await worker.offsetStore.partitions(namespace: name)
         let keys = partitions.map { OffsetKey(namespace: name, partition: $0) }
         let stored = try await worker.offsetStore.get(keys)
@@ -307,9 +313,9 @@ public actor StandaloneHerder {
             .sorted { $0.partition.jsonKey < $1.partition.jsonKey }
     }
 
-    /// Alters a stopped source connector's offsets (`PATCH /connectors/<name>/offsets`, KIP-875): the
-    /// connector's `alterOffsets` is asked first, then the offsets are written; a `nil` offset removes
-    /// the partition's offset.
+    /// Alters a stopped connector's offsets (`PATCH /connectors/<name>/offsets`, KIP-875): the
+    /// connector's `alterOffsets` is asked first, then the offsets are written (a sink connector's to
+    /// its consumer group); a `nil` offset removes the partition's offset.
     /// - Returns: Whether the connector handled the change itself (`alterOffsets` returned true).
     /// - Throws: ``ConnectError`` `notFound`; ``HerderRequestError`` `badRequest` when the connector is
     ///   not STOPPED, no offsets are given, or a partition or offset is not a map of primitives.
@@ -325,7 +331,9 @@ public actor StandaloneHerder {
                 "Partitions / offsets need to be provided for an alter offsets request"
             )
         }
-        try requireSource(name, state)
+        if isSink(state) {
+            return try await applySinkOffsets(name, state, SinkConnectorOffsets.parse(offsets))
+        }
         var normalized: [[String: ConnectValue]: [String: ConnectValue]?] = [:]
         for (partition, offset) in offsets {
             let partition = try Self.normalized(partition, what: "partition")
@@ -334,13 +342,23 @@ public actor StandaloneHerder {
         return try await applyOffsets(name, state, normalized)
     }
 
-    /// Removes every offset of a stopped source connector (`DELETE /connectors/<name>/offsets`).
+    /// Removes every offset of a stopped connector (`DELETE /connectors/<name>/offsets`); for a sink
+    /// connector, every committed offset of its group (OffsetDelete; Kafka deletes the whole group).
     /// - Returns: Whether the connector handled the change itself.
     /// - Throws: ``ConnectError`` `notFound`; ``HerderRequestError`` `badRequest` when not STOPPED.
     public func resetConnectorOffsets(_ name: String) async throws -> Bool {
         guard let state = states[name] else { throw notFound(name) }
         try requireStopped(name, state)
-        try requireSource(name, state)
+        if isSink(state) {
+            let committed = try await sinkGroupAdmin(name, state) { admin, group in
+                try await admin.listCommittedOffsets(group: group)
+            }
+            var offsets: [ConnectAPI.TopicPartition: Int64?] = [:]
+            for partition in committed.keys {
+                offsets[ConnectAPI.TopicPartition(partition.topic, partition.partition)] = .some(nil)
+            }
+            return try await applySinkOffsets(name, state, offsets)
+        }
         var offsets: [[String: ConnectValue]: [String: ConnectValue]?] = [:]
         for partition in try await worker.offsetStore.partitions(namespace: name) {
             offsets[partition] = .some(nil)
@@ -407,16 +425,77 @@ public actor StandaloneHerder {
         }
     }
 
-    private func requireSource(_ name: String, _ state: ConnectorState) throws {
-        let plugin = worker.plugins.connectorPlugin(named: state.config[ConnectorConfig.connectorClassConfig] ?? "")
-        guard plugin?.type != .sink else { throw notSource(name) }
+    private func isSink(_ state: ConnectorState) -> Bool {
+        worker.plugins.connectorPlugin(named: state.config[ConnectorConfig.connectorClassConfig] ?? "")?.type == .sink
     }
 
     private func notSource(_ name: String) -> ConnectError {
-        ConnectError(
-            "The offsets of sink connector \(name) live in its consumer group, which this worker does not read or "
-                + "alter yet; use kafka-consumer-groups for now"
+        ConnectError("Connector \(name) is not a source connector, so it cannot alter source offsets")
+    }
+
+    private func sinkGroupAdmin<T: Sendable>(
+        _ name: String,
+        _ state: ConnectorState,
+        _ body: (KafkaAdminClient, String) async throws -> T
+    ) async throws -> T {
+        let (cluster, group) = try SinkConnectorOffsets.groupCluster(
+            worker: worker.config,
+            connectorProps: try await worker.resolve(state.config),
+            name: name
         )
+        do {
+            let result = try await body(KafkaAdminClient(cluster: cluster), group)
+            await cluster.shutdown()
+            return result
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+    }
+
+    /// Kafka's order for sink connectors: the connector's `alterOffsets` first, then the group's
+    /// offsets are committed (values) or deleted (nil) while the group has no members.
+    private func applySinkOffsets(
+        _ name: String,
+        _ state: ConnectorState,
+        _ offsets: [ConnectAPI.TopicPartition: Int64?]
+    ) async throws -> Bool {
+        let plugin = try worker.plugins.requireConnectorPlugin(
+            named: state.config[ConnectorConfig.connectorClassConfig] ?? ""
+        )
+        guard let connector = plugin.makeConnector() as? any SinkConnector else {
+            throw ConnectError("Connector \(name) is not a sink connector")
+        }
+        let handled: Bool
+        do {
+            handled = try await connector.alterOffsets(
+                configs: try await worker.resolve(state.config),
+                offsets: offsets
+            )
+        } catch {
+            throw ConnectError(
+                "Failed to alter offsets for sink connector \(name) because its alterOffsets method threw: \(error)",
+                underlying: error
+            )
+        }
+        var commits: [KafkaNIO.TopicPartition: Int64] = [:]
+        var deletes: Set<KafkaNIO.TopicPartition> = []
+        for (partition, offset) in offsets {
+            let key = KafkaNIO.TopicPartition(partition.topic, partition.partition)
+            if let offset { commits[key] = offset } else { deletes.insert(key) }
+        }
+        try await sinkGroupAdmin(name, state) { admin, group in
+            do {
+                try await admin.alterCommittedOffsets(group: group, offsets: commits)
+                try await admin.deleteCommittedOffsets(group: group, partitions: deletes)
+            } catch {
+                throw ConnectError(
+                    "Failed to alter the offsets of consumer group \(group) of sink connector \(name)",
+                    underlying: error
+                )
+            }
+        }
+        return handled
     }
 
     /// Kafka's check that partitions and offsets hold only primitives, and its round trip through the

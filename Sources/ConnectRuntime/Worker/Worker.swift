@@ -429,6 +429,10 @@ public actor Worker {
                 targetState: targetState,
                 logger: logger,
                 activeTopics: config.topicTrackingEnabled ? activeTopics : nil,
+                topicCreation: try TopicCreation(
+                    workerEnabled: config.topicCreationEnabled,
+                    connectorProps: connectorProps
+                ),
                 errorHandler: errorHandler,
                 makeDeadLetterQueue: makeDeadLetterQueue
             )

@@ -45,6 +45,9 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     private let workerID: String
     private let logger: Logger
     private let activeTopics: ActiveTopics?
+    private let topicCreation: TopicCreation?
+    /// Topics known to exist (created or found) since the task started.
+    private var knownTopics: Set<String> = []
 
     private var targetState: TargetState
     private var currentStatus: StatusInfo
@@ -80,11 +83,13 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         targetState: TargetState,
         logger: Logger,
         activeTopics: ActiveTopics? = nil,
+        topicCreation: TopicCreation? = nil,
         errorHandler: RetryWithToleranceOperator? = nil,
         makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)? = nil
     ) {
         self.id = id
         self.activeTopics = activeTopics
+        self.topicCreation = topicCreation
         self.task = task
         self.taskConfig = taskConfig
         var errorConfig = ErrorHandlingConfig()
@@ -248,6 +253,9 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         }
         for record in dropped { await commitRecord(record, metadata: nil) }
         guard !batch.isEmpty else { return }
+        if topicCreation != nil {
+            for topic in Set(batch.map(\.topic)) where !knownTopics.contains(topic) { try await createTopic(topic) }
+        }
         await waitUntil { $0.sends.count < Self.maxInFlightBatches || $0.isStopping }
         let sendID = nextSendID
         nextSendID += 1
@@ -258,6 +266,37 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             let results = await delivery.results()
             await self.sendCompleted(sendID, results: results, records: originals, sent: batch, tickets: tickets)
         }
+    }
+
+    /// Creates `topic` with its topic creation group's settings before the first record to it (Kafka's
+    /// `maybeCreateTopic`); a topic that exists already is fine. Runs on the producer's connections.
+    /// - Throws: ``ConnectError`` when the topic can be neither created nor found.
+    private func createTopic(_ topic: String) async throws {
+        guard let topicCreation else { return }
+        let group = topicCreation.group(for: topic)
+        let admin = KafkaAdminClient(cluster: producer.cluster)
+        do {
+            try await admin.createTopics([
+                .init(
+                    name: topic,
+                    partitions: group.partitions,
+                    replicationFactor: group.replicationFactor,
+                    configs: group.topicConfigs
+                )
+            ])
+            logger.info(
+                "Created topic \(topic) (group \(group.name): \(group.partitions) partitions, replication factor \(group.replicationFactor))"
+            )
+        } catch KafkaError.broker(let code, _) where code == .topicAlreadyExists {
+            logger.debug("Topic \(topic) exists already")
+        } catch {
+            throw ConnectError(
+                "Task failed to create new topic \(topic). Ensure that the task is authorized to create topics or "
+                    + "that the topic exists and restart the task",
+                underlying: error
+            )
+        }
+        knownTopics.insert(topic)
     }
 
     /// The record through the transforms and converters, each step under the error handler; `nil`

@@ -189,6 +189,76 @@ extension KafkaAdminClient {
         }
     }
 
+    /// Commits `offsets` for a group that has no active members (Kafka's `alterConsumerGroupOffsets`):
+    /// an OffsetCommit outside any generation (generation -1, no member id), which the coordinator
+    /// accepts only while the group is empty.
+    /// - Throws: ``KafkaError`` `broker` with the first partition error; `UNKNOWN_MEMBER_ID` means the
+    ///   group still has members (stop them first).
+    public func alterCommittedOffsets(group groupID: String, offsets: [TopicPartition: Int64]) async throws {
+        guard !offsets.isEmpty else { return }
+        let byTopic = Dictionary(grouping: offsets.keys, by: \.topic)
+        let request = OffsetCommitRequest(
+            groupId: groupID,
+            generationIdOrMemberEpoch: -1,
+            memberId: "",
+            groupInstanceId: nil,
+            topics: byTopic.keys.sorted().map { topic in
+                .init(
+                    name: topic,
+                    partitions: (byTopic[topic] ?? []).sorted().map {
+                        .init(partitionIndex: $0.partition, committedOffset: offsets[$0] ?? 0)
+                    }
+                )
+            }
+        )
+        try await self.withCoordinator(of: groupID) { connection in
+            let response = try await connection.send(request)
+            for topic in response.topics {
+                for partition in topic.partitions {
+                    try KafkaError.check(
+                        partition.errorCode,
+                        message: "OffsetCommit \(groupID) \(topic.name)-\(partition.partitionIndex)"
+                            + (partition.errorCode == KafkaErrorCode.unknownMemberId.rawValue
+                                ? ": the group has active members; stop them before altering its offsets" : "")
+                    )
+                }
+            }
+        }
+    }
+
+    /// Removes a group's committed offsets of `partitions` (Kafka's `deleteConsumerGroupOffsets`,
+    /// the OffsetDelete API, Kafka 2.4+).
+    /// - Throws: ``KafkaError`` `unsupportedAPI` when the broker lacks OffsetDelete; `broker` with
+    ///   the group or first partition error (`GROUP_SUBSCRIBED_TO_TOPIC` while members consume it).
+    public func deleteCommittedOffsets(group groupID: String, partitions: Set<TopicPartition>) async throws {
+        guard !partitions.isEmpty else { return }
+        let byTopic = Dictionary(grouping: partitions, by: \.topic)
+        let request = OffsetDeleteRequest(
+            groupId: groupID,
+            topics: byTopic.keys.sorted().map { topic in
+                .init(
+                    name: topic,
+                    partitions: (byTopic[topic] ?? []).sorted().map { .init(partitionIndex: $0.partition) }
+                )
+            }
+        )
+        try await self.withCoordinator(of: groupID) { connection in
+            guard let version = connection.apiVersions.version(for: OffsetDeleteRequest.self) else {
+                throw KafkaError.unsupportedAPI(.offsetDelete)
+            }
+            let response = try await connection.send(request, version: version)
+            try KafkaError.check(response.errorCode, message: "OffsetDelete \(groupID)")
+            for topic in response.topics {
+                for partition in topic.partitions {
+                    try KafkaError.check(
+                        partition.errorCode,
+                        message: "OffsetDelete \(groupID) \(topic.name)-\(partition.partitionIndex)"
+                    )
+                }
+            }
+        }
+    }
+
     /// The high watermark (log end offset for `read_uncommitted` readers) of each partition, from
     /// a Fetch to its leader.
     ///
