@@ -45,6 +45,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     private let workerID: String
     private let logger: Logger
     private let activeTopics: ActiveTopics?
+    private let metrics: TaskMetrics
 
     private var targetState: TargetState
     private var currentStatus: StatusInfo
@@ -81,9 +82,11 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         logger: Logger,
         activeTopics: ActiveTopics? = nil,
         errorHandler: RetryWithToleranceOperator? = nil,
-        makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)? = nil
+        makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)? = nil,
+        metrics: TaskMetrics = TaskMetrics()
     ) {
         self.id = id
+        self.metrics = metrics
         self.activeTopics = activeTopics
         self.task = task
         self.taskConfig = taskConfig
@@ -211,6 +214,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             switch result {
             case .success(let records):
                 guard let records, !records.isEmpty else { continue }
+                metrics.update { $0.sourceRecordPollTotal += records.count }
                 do {
                     try await send(records)
                 } catch {
@@ -395,6 +399,9 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         sent: [KafkaProducerRecord],
         tickets: [SubmittedRecords.Ticket]
     ) async {
+        metrics.update { values in
+            values.sourceRecordWriteTotal += results.lazy.filter { if case .success = $0 { true } else { false } }.count
+        }
         for index in results.indices {
             switch results[index] {
             case .success(let metadata):
@@ -462,6 +469,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         guard !isFlushing else { return false }
         isFlushing = true
         defer { isFlushing = false }
+        let started = ContinuousClock.now
         let toFlush = unflushed
         if !toFlush.isEmpty {
             var values: [OffsetKey: [String: ConnectValue]?] = [:]
@@ -471,6 +479,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             do {
                 try await offsetStore.set(values)
             } catch {
+                metrics.recordCommit(succeeded: false, duration: ContinuousClock.now - started)
                 logger.error("Failed to flush offsets to storage: \(error)")
                 return false
             }
@@ -480,6 +489,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             )
         }
         flushCount += 1
+        metrics.recordCommit(succeeded: true, duration: ContinuousClock.now - started)
         do {
             try await task.commit()
         } catch {
