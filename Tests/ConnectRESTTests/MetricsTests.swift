@@ -51,8 +51,20 @@ import Testing
         let snapshot = WorkerMetricsSnapshot(
             connectors: ["c", "idle"],
             tasks: [
-                .init(id: ConnectorTaskID(connector: "c", task: 0), isSource: true, state: .running, values: values, errors: errors),
-                .init(id: ConnectorTaskID(connector: "c", task: 1), isSource: nil, state: .failed, values: nil, errors: nil),
+                .init(
+                    id: ConnectorTaskID(connector: "c", task: 0),
+                    isSource: true,
+                    state: .running,
+                    values: values,
+                    errors: errors
+                ),
+                .init(
+                    id: ConnectorTaskID(connector: "c", task: 1),
+                    isSource: nil,
+                    state: .failed,
+                    values: nil,
+                    errors: nil
+                ),
             ]
         )
         let text = PrometheusText.render(snapshot.families)

@@ -180,7 +180,13 @@ public struct WorkerMetricsSnapshot: Sendable {
             )
         }
         let worker = "connect_worker_metrics"
-        add(worker, "connector_count", .gauge, "The number of connectors run in this worker.", [Sample(Double(connectors.count))])
+        add(
+            worker,
+            "connector_count",
+            .gauge,
+            "The number of connectors run in this worker.",
+            [Sample(Double(connectors.count))]
+        )
         add(worker, "task_count", .gauge, "The number of tasks run in this worker.", [Sample(Double(tasks.count))])
         let byConnector = Dictionary(grouping: tasks, by: \.id.connector)
         let connectorNames = Set(connectors).union(byConnector.keys).sorted()
@@ -196,13 +202,16 @@ public struct WorkerMetricsSnapshot: Sendable {
         perConnector("connector_total_task_count", "The number of tasks of the connector on the worker.") { $0.count }
         for state in [ConnectState.running, .paused, .failed, .unassigned, .restarting] {
             let name = state.rawValue.lowercased()
-            perConnector("connector_\(name)_task_count", "The number of \(name) tasks of the connector on the worker.") {
+            perConnector("connector_\(name)_task_count", "The number of \(name) tasks of the connector on the worker.")
+            {
                 $0.filter { $0.state == state }.count
             }
         }
 
         let counted = tasks.compactMap { task in task.values.map { (task, $0) } }
-        func labels(_ id: ConnectorTaskID) -> [Label] { [Label("connector", id.connector), Label("task", String(id.task))] }
+        func labels(_ id: ConnectorTaskID) -> [Label] {
+            [Label("connector", id.connector), Label("task", String(id.task))]
+        }
         func perTask(
             _ group: String,
             _ attribute: String,
@@ -211,7 +220,13 @@ public struct WorkerMetricsSnapshot: Sendable {
             _ which: (Task) -> Bool = { _ in true },
             _ value: (TaskMetrics.Values) -> Double
         ) {
-            add(group, attribute, kind, help, counted.filter { which($0.0) }.map { Sample(labels($0.0.id), value($0.1)) })
+            add(
+                group,
+                attribute,
+                kind,
+                help,
+                counted.filter { which($0.0) }.map { Sample(labels($0.0.id), value($0.1)) }
+            )
         }
         let taskGroup = "connector_task_metrics"
         perTask(taskGroup, "offset_commit_success_total", .counter, "Offset commits that completed.") {
