@@ -11,6 +11,8 @@ public struct RESTResponse: Sendable {
     public var headers: [(String, String)] = []
     /// The JSON body; `nil` for none.
     public var body: [UInt8]?
+    /// The body's content type.
+    public var contentType = "application/json"
 
     init(_ status: Int, _ json: JSON? = nil, headers: [(String, String)] = []) {
         self.status = status
@@ -137,6 +139,12 @@ public struct ConnectRESTHandler: Sendable {
             )
         case .health:
             return await health()
+        case .metrics:
+            let snapshot = await herder.worker.metricsSnapshot()
+            var response = RESTResponse(200)
+            response.body = Array(PrometheusText.render(snapshot.families).utf8)
+            response.contentType = PrometheusText.contentType
+            return response
         case .listConnectors:
             return try await listConnectors(request)
         case .createConnector:

@@ -72,7 +72,7 @@ public actor ConnectRESTServer {
             guard let bytes = response.body else {
                 return Response(status: .init(code: response.status), headers: headers)
             }
-            headers[.contentType] = "application/json"
+            headers[.contentType] = response.contentType
             return Response(
                 status: .init(code: response.status),
                 headers: headers,

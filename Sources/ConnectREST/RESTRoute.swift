@@ -50,6 +50,7 @@ enum RESTRoute: Sendable, Hashable {
     case listLoggers
     case getLogger(String)
     case setLogger(String)
+    case metrics
 
     /// Matches a request: the route, or 404 for an unknown path, 405 for a known path without this
     /// method. `segments` are the percent-decoded path segments, empty ones dropped.
@@ -69,6 +70,7 @@ enum RESTRoute: Sendable, Hashable {
             case "health": return ["GET": .health]
             case "connectors": return ["GET": .listConnectors, "POST": .createConnector]
             case "connector-plugins": return ["GET": .listPlugins]
+            case "metrics": return ["GET": .metrics]
             default: return [:]
             }
         case 2:

@@ -39,6 +39,7 @@ actor TestSourceConnector: SourceConnector {
             var config = ["index": String(index)]
             if configs["test.fail.task"] == String(index) { config["fail"] = "true" }
             if let secret = configs["test.secret"] { config["test.secret"] = secret }
+            if let records = configs["test.records"] { config["test.records"] = records }
             return config
         }
     }
@@ -53,17 +54,32 @@ actor TestSourceConnector: SourceConnector {
     func stop() async {}
 }
 
-/// Polls nothing; fails to start when its config says so.
+/// Polls nothing, or two records per poll when the connector sets `test.records=true`; fails to
+/// start when its config says so.
 final class TestSourceTask: SourceTask, Sendable {
     static let version = "2.5.0"
+    private let state = Mutex((records: false, offset: 0))
 
     func start(configs: [String: String]) async throws {
         if configs["fail"] == "true" { throw ConnectError("scripted task failure") }
+        state.withLock { $0.records = configs["test.records"] == "true" }
     }
 
     func poll() async throws -> [SourceRecord]? {
         try? await Task.sleep(for: .milliseconds(20))
-        return nil
+        return state.withLock { state -> [SourceRecord]? in
+            guard state.records else { return nil }
+            state.offset += 2
+            return [state.offset - 1, state.offset].map { offset in
+                SourceRecord(
+                    sourcePartition: ["p": .string("0")],
+                    sourceOffset: ["o": .int64(Int64(offset))],
+                    topic: "t",
+                    valueSchema: nil,
+                    value: .string("v\(offset)")
+                )
+            }
+        }
     }
 
     func stop() async {}

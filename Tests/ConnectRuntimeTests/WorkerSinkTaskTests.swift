@@ -210,7 +210,8 @@ final class RecordingSinkTask: SinkTask {
         errorConfig: ErrorHandlingConfig = ErrorHandlingConfig(),
         reporters: [any ErrorReporter] = [],
         valueConverter: String = "org.apache.kafka.connect.storage.StringConverter",
-        flushInterval: Duration = .milliseconds(50)
+        flushInterval: Duration = .milliseconds(50),
+        metrics: TaskMetrics = TaskMetrics()
     ) throws -> WorkerSinkTask {
         let worker = try WorkerConfig(standalone: [
             "key.converter": "org.apache.kafka.connect.storage.StringConverter",
@@ -234,7 +235,8 @@ final class RecordingSinkTask: SinkTask {
             flushInterval: flushInterval,
             workerID: "test:8083",
             targetState: .started,
-            logger: Logger(label: "test")
+            logger: Logger(label: "test"),
+            metrics: metrics
         )
     }
 
@@ -269,6 +271,25 @@ final class RecordingSinkTask: SinkTask {
         #expect(consumer.commits.first == [Self.p0: 2, Self.p1: 1])
         #expect(task.puts.withLock { $0.first?.map(\.timestampType) } == [.createTime, .createTime, .createTime])
         #expect(consumer.state.withLock { $0.closed })
+    }
+
+    @Test func metricsCountReadsSendsAndCommits() async throws {
+        let consumer = FakeSinkConsumer(assignment: [Self.p0, Self.p1])
+        let metrics = TaskMetrics()
+        let runner = try Self.makeRunner(task: RecordingSinkTask(), consumer: consumer, metrics: metrics)
+        consumer.add([Self.record(Self.p0, 0, "a"), Self.record(Self.p0, 1, "b"), Self.record(Self.p1, 0, "c")])
+        let run = Task { await runner.run() }
+        try await Self.waitUntil("the offsets are committed") { metrics.values.offsetCommitSuccessTotal >= 1 }
+        consumer.add([Self.record(Self.p1, 1, "d")])
+        try await Self.waitUntil("the second batch is put") { metrics.values.sinkRecordSendTotal == 4 }
+        await runner.stop()
+        await run.value
+        let values = metrics.values
+        #expect(values.sinkRecordReadTotal == 4)
+        #expect(values.offsetCommitSuccessTotal == consumer.commits.count)
+        #expect(values.offsetCommitFailureTotal == 0)
+        #expect(values.offsetCommitMaxTimeMs >= values.offsetCommitAvgTimeMs)
+        #expect(values.sourceRecordPollTotal == 0)
     }
 
     @Test func theTasksPreCommitOffsetsAreCommittedAsReturnedAndInvalidOnesIgnored() async throws {

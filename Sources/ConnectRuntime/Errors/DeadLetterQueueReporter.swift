@@ -59,7 +59,8 @@ public final class DeadLetterQueueReporter: ErrorReporter {
     static func make(
         config: ErrorHandlingConfig,
         producerConfiguration: KafkaProducerConfiguration,
-        logger: Logger
+        logger: Logger,
+        metrics: TaskMetrics? = nil
     ) async throws -> DeadLetterQueueReporter {
         let producer = KafkaProducer(configuration: producerConfiguration, logger: logger)
         do {
@@ -81,10 +82,12 @@ public final class DeadLetterQueueReporter: ErrorReporter {
             contextHeaders: config.deadLetterQueueContextHeaders,
             logger: logger,
             send: { record in
+                metrics?.update { $0.deadLetterQueueProduceRequests += 1 }
                 do {
                     _ = try await producer.send(record)
                     return .success(())
                 } catch {
+                    metrics?.update { $0.deadLetterQueueProduceFailures += 1 }
                     return .failure(error)
                 }
             },

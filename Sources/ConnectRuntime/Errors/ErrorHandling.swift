@@ -242,6 +242,9 @@ public final class RetryWithToleranceOperator: Sendable {
         public var skippedRecords = 0
         /// Retry attempts made.
         public var retries = 0
+
+        /// Zero counts.
+        public init() {}
     }
 
     /// Creates an operator.

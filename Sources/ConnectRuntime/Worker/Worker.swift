@@ -72,6 +72,10 @@ public actor Worker {
         var history = RestartHistory()
         /// The pending automatic restart.
         var restartTimer: Task<Void, Never>?
+        /// Its counters for `GET /metrics` (`nil` when the task could not be created).
+        var metrics: TaskMetrics?
+        var errorHandler: RetryWithToleranceOperator?
+        var isSource: Bool?
     }
 
     /// The automatic restarts of a task so far.
@@ -340,14 +344,19 @@ public actor Worker {
             let definition = plugin.type == .source ? ConnectorConfig.sourceDefinition : ConnectorConfig.sinkDefinition
             let errorConfig = try ErrorHandlingConfig(connectorProps, definition: definition)
             entry.errorConfig = errorConfig
-            let runner = try makeRunner(
+            let metrics = TaskMetrics()
+            let (runner, errorHandler) = try makeRunner(
                 id: id,
                 plugin: plugin,
                 connectorProps: connectorProps,
                 taskConfig: taskConfig,
                 errorConfig: errorConfig,
-                targetState: targetState
+                targetState: targetState,
+                metrics: metrics
             )
+            entry.metrics = metrics
+            entry.errorHandler = errorHandler
+            entry.isSource = plugin.type == .source
             let finished = entry.finished
             entry.runner = runner
             entry.run = Task {
@@ -370,8 +379,9 @@ public actor Worker {
         connectorProps: [String: String],
         taskConfig: [String: String],
         errorConfig: ErrorHandlingConfig,
-        targetState: TargetState
-    ) throws -> any WorkerTaskRunner {
+        targetState: TargetState,
+        metrics: TaskMetrics
+    ) throws -> (any WorkerTaskRunner, RetryWithToleranceOperator) {
         let isSource = plugin.type == .source
         let connectorConfig = try ConnectorConfig(
             connectorProps,
@@ -403,7 +413,8 @@ public actor Worker {
                 try await DeadLetterQueueReporter.make(
                     config: errorConfig,
                     producerConfiguration: producerConfiguration,
-                    logger: taskLogger
+                    logger: taskLogger,
+                    metrics: metrics
                 )
             }
         }
@@ -415,7 +426,7 @@ public actor Worker {
                     taskID: id
                 )
             )
-            return WorkerSourceTask(
+            let runner = WorkerSourceTask(
                 id: id,
                 task: makeTask(),
                 taskConfig: taskConfig,
@@ -434,8 +445,10 @@ public actor Worker {
                     connectorProps: connectorProps
                 ),
                 errorHandler: errorHandler,
-                makeDeadLetterQueue: makeDeadLetterQueue
+                makeDeadLetterQueue: makeDeadLetterQueue,
+                metrics: metrics
             )
+            return (runner, errorHandler)
         }
         guard let makeTask = plugin.makeSinkTask else {
             throw ConnectError("Connector \(plugin.className) has no task class")
@@ -443,7 +456,7 @@ public actor Worker {
         let consumerConfiguration = try KafkaConsumerConfiguration(
             properties: ClientConfigs.sinkConsumerProperties(worker: config, connector: connectorConfig, taskID: id)
         )
-        return WorkerSinkTask(
+        let runner = WorkerSinkTask(
             id: id,
             task: makeTask(),
             taskClassName: plugin.taskClassName,
@@ -456,8 +469,10 @@ public actor Worker {
             flushInterval: config.offsetFlushInterval,
             workerID: workerID,
             targetState: targetState,
-            logger: logger
+            logger: logger,
+            metrics: metrics
         )
+        return (runner, errorHandler)
     }
 
     // MARK: Automatic restarts
@@ -536,6 +551,24 @@ public actor Worker {
         status.lastRestartMs = task.history.lastRestartMs
         status.lastRestartTrace = task.history.lastTrace
         return status
+    }
+
+    /// The connectors and tasks the worker runs with their counters, for `GET /metrics`.
+    public func metricsSnapshot() async -> WorkerMetricsSnapshot {
+        var snapshot = WorkerMetricsSnapshot(connectors: connectors.keys.sorted(), tasks: [])
+        for id in tasks.keys.sorted() {
+            guard let entry = tasks[id], let status = await taskStatus(id) else { continue }
+            snapshot.tasks.append(
+                WorkerMetricsSnapshot.Task(
+                    id: id,
+                    isSource: entry.isSource,
+                    state: status.state,
+                    values: entry.metrics?.values,
+                    errors: entry.errorHandler?.counts
+                )
+            )
+        }
+        return snapshot
     }
 
     /// The ids of the tasks of a connector the worker runs.

@@ -63,6 +63,7 @@ public actor WorkerSinkTask: WorkerTaskRunner {
     private var nextCommit = ContinuousClock.now
     private var commitCount = 0
     private var putCount = 0
+    private let metrics: TaskMetrics
 
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -87,9 +88,11 @@ public actor WorkerSinkTask: WorkerTaskRunner {
         flushInterval: Duration,
         workerID: String,
         targetState: TargetState,
-        logger: Logger
+        logger: Logger,
+        metrics: TaskMetrics = TaskMetrics()
     ) {
         self.id = id
+        self.metrics = metrics
         self.task = task
         self.taskClassName = taskClassName
         self.taskConfig = taskConfig
@@ -250,6 +253,7 @@ public actor WorkerSinkTask: WorkerTaskRunner {
     }
 
     private func convertMessages(_ records: [KafkaConsumerRecord]) async throws {
+        if !records.isEmpty { metrics.update { $0.sinkRecordReadTotal += records.count } }
         for raw in records {
             let partition = ConnectAPI.TopicPartition(raw.topic, raw.partition)
             // Records of partitions revoked while this batch was polled belong to the new owner now.
@@ -340,6 +344,7 @@ public actor WorkerSinkTask: WorkerTaskRunner {
         do {
             try await task.put(delivering)
             putCount += 1
+            if !delivering.isEmpty { metrics.update { $0.sinkRecordSendTotal += delivering.count } }
         } catch let error as RetriableError {
             logger.warning("RetriableException from SinkTask: \(error); the batch will be delivered again")
             if !pausedForRetry {
@@ -377,9 +382,11 @@ public actor WorkerSinkTask: WorkerTaskRunner {
         guard isStarted, failure == nil || closing else { return }
         let current = currentOffsets.filter { partitions.contains($0.key) }
         let provided: [ConnectAPI.TopicPartition: OffsetAndMetadata]
+        let started = ContinuousClock.now
         do {
             provided = try await task.preCommit(currentOffsets: current)
         } catch {
+            metrics.recordCommit(succeeded: false, duration: ContinuousClock.now - started)
             logger.error(
                 "Commit of offsets threw an unexpected exception: \(error); rewinding to the last committed offsets"
             )
@@ -420,7 +427,9 @@ public actor WorkerSinkTask: WorkerTaskRunner {
             try await consumer.commit(offsets)
             lastCommitted.merge(committable) { _, new in new }
             commitCount += 1
+            metrics.recordCommit(succeeded: true, duration: ContinuousClock.now - started)
         } catch {
+            metrics.recordCommit(succeeded: false, duration: ContinuousClock.now - started)
             logger.error("Commit of offsets failed: \(error)")
         }
     }

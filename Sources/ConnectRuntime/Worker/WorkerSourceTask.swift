@@ -48,6 +48,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     private let topicCreation: TopicCreation?
     /// Topics known to exist (created or found) since the task started.
     private var knownTopics: Set<String> = []
+    private let metrics: TaskMetrics
 
     private var targetState: TargetState
     private var currentStatus: StatusInfo
@@ -85,9 +86,11 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         activeTopics: ActiveTopics? = nil,
         topicCreation: TopicCreation? = nil,
         errorHandler: RetryWithToleranceOperator? = nil,
-        makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)? = nil
+        makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)? = nil,
+        metrics: TaskMetrics = TaskMetrics()
     ) {
         self.id = id
+        self.metrics = metrics
         self.activeTopics = activeTopics
         self.topicCreation = topicCreation
         self.task = task
@@ -216,6 +219,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             switch result {
             case .success(let records):
                 guard let records, !records.isEmpty else { continue }
+                metrics.update { $0.sourceRecordPollTotal += records.count }
                 do {
                     try await send(records)
                 } catch {
@@ -434,6 +438,9 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         sent: [KafkaProducerRecord],
         tickets: [SubmittedRecords.Ticket]
     ) async {
+        metrics.update { values in
+            values.sourceRecordWriteTotal += results.lazy.filter { if case .success = $0 { true } else { false } }.count
+        }
         for index in results.indices {
             switch results[index] {
             case .success(let metadata):
@@ -501,6 +508,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         guard !isFlushing else { return false }
         isFlushing = true
         defer { isFlushing = false }
+        let started = ContinuousClock.now
         let toFlush = unflushed
         if !toFlush.isEmpty {
             var values: [OffsetKey: [String: ConnectValue]?] = [:]
@@ -510,6 +518,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             do {
                 try await offsetStore.set(values)
             } catch {
+                metrics.recordCommit(succeeded: false, duration: ContinuousClock.now - started)
                 logger.error("Failed to flush offsets to storage: \(error)")
                 return false
             }
@@ -519,6 +528,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             )
         }
         flushCount += 1
+        metrics.recordCommit(succeeded: true, duration: ContinuousClock.now - started)
         do {
             try await task.commit()
         } catch {
