@@ -4,6 +4,10 @@ import Testing
 
 @testable import KafkaNIO
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One connection against the fake broker: framing, headers, pipelining.
 @Suite struct BrokerConnectionTests {
     @Test func requestHeadersCarryClientIDAndCorrelationIDs() async throws {
@@ -77,9 +81,24 @@ import Testing
     }
 
     @Test func connectingToAClosedPortIsConnectionFailed() async throws {
-        let broker = try await FakeKafkaBroker.start()
-        let address = broker.address
-        await broker.shutdown()
+        // A port bound but not listening refuses connections, and stays ours for the whole test
+        // (a port freed by closing a listener was once taken by a parallel test's fake broker).
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketFD) }
+        var bound = sockaddr_in()
+        bound.sin_family = sa_family_t(AF_INET)
+        bound.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let port = withUnsafeMutablePointer(to: &bound) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address -> Int in
+                guard bind(socketFD, address, length) == 0, getsockname(socketFD, address, &length) == 0 else {
+                    return 0
+                }
+                return Int(UInt16(bigEndian: pointer.pointee.sin_port))
+            }
+        }
+        try #require(port > 0)
+        let address = KafkaBrokerAddress(host: "127.0.0.1", port: port)
         var configuration = KafkaClientConfiguration(bootstrapServers: [address])
         configuration.socketConnectionSetupTimeoutMs = 1_000
         let settings = configuration
