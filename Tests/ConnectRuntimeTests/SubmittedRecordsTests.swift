@@ -76,4 +76,24 @@ import Testing
         for ticket in tickets[600...].reversed() { records.ack(ticket) }
         #expect(records.committableOffsets().offsets == [fileA: offset(1000)])
     }
+
+    @Test func aPartitionSubmittedAgainAfterItsRecordsWereCommittedIsTrackedAfresh() {
+        var records = SubmittedRecords()
+        let first = records.submit(partition: fileA, offset: offset(1))
+        records.ack(first)
+        #expect(records.committableOffsets().offsets == [fileA: offset(1)])
+        // Equal maps with separate storage (the previous-partition shortcut compares by value too),
+        // interleaved with another partition.
+        let again = records.submit(partition: ["filename": .string("a")], offset: offset(2))
+        let other = records.submit(partition: fileB, offset: offset(7))
+        let third = records.submit(partition: fileA, offset: offset(3))
+        records.ack(first)  // stale: its record was committed already
+        #expect(records.unackedCount == 3)
+        records.ack(third)
+        records.ack(other)
+        #expect(records.committableOffsets().offsets == [fileB: offset(7)])
+        records.ack(again)
+        #expect(records.committableOffsets().offsets == [fileA: offset(3)])
+        #expect(records.unackedCount == 0)
+    }
 }

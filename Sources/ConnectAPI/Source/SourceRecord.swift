@@ -12,26 +12,135 @@
 ///     topic: "lines", valueSchema: .string, value: .string(line))
 /// ```
 public struct SourceRecord: ConnectRecord {
+    // The fields live in one copy-on-write box: the runtime copies records between its stages, and a
+    // copy of ten separately reference-counted fields cost more than the rest of the record path.
+    private final class Storage: @unchecked Sendable {  // mutated only when uniquely referenced
+        let sourcePartition: [String: ConnectValue]?
+        let sourceOffset: [String: ConnectValue]?
+        var topic: String
+        var kafkaPartition: Int32?
+        var keySchema: Schema?
+        var key: ConnectValue
+        var valueSchema: Schema?
+        var value: ConnectValue
+        var timestamp: Int64?
+        var headers: Headers
+
+        init(
+            sourcePartition: [String: ConnectValue]?,
+            sourceOffset: [String: ConnectValue]?,
+            topic: String,
+            kafkaPartition: Int32?,
+            keySchema: Schema?,
+            key: ConnectValue,
+            valueSchema: Schema?,
+            value: ConnectValue,
+            timestamp: Int64?,
+            headers: Headers
+        ) {
+            self.sourcePartition = sourcePartition
+            self.sourceOffset = sourceOffset
+            self.topic = topic
+            self.kafkaPartition = kafkaPartition
+            self.keySchema = keySchema
+            self.key = key
+            self.valueSchema = valueSchema
+            self.value = value
+            self.timestamp = timestamp
+            self.headers = headers
+        }
+
+        func copy() -> Storage {
+            Storage(
+                sourcePartition: sourcePartition,
+                sourceOffset: sourceOffset,
+                topic: topic,
+                kafkaPartition: kafkaPartition,
+                keySchema: keySchema,
+                key: key,
+                valueSchema: valueSchema,
+                value: value,
+                timestamp: timestamp,
+                headers: headers
+            )
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
     /// Identifies the part of the source the record came from (a file, a table, a shard).
-    public let sourcePartition: [String: ConnectValue]?
+    public var sourcePartition: [String: ConnectValue]? { storage.sourcePartition }
     /// The position within the source partition to resume after this record.
-    public let sourceOffset: [String: ConnectValue]?
+    public var sourceOffset: [String: ConnectValue]? { storage.sourceOffset }
     /// The topic to write to.
-    public var topic: String
+    public var topic: String {
+        get { storage.topic }
+        _modify {
+            let unique = uniqueStorage()
+            yield &unique.topic
+        }
+    }
     /// The partition to write to; `nil` lets the producer's partitioner choose.
-    public var kafkaPartition: Int32?
+    public var kafkaPartition: Int32? {
+        get { storage.kafkaPartition }
+        _modify {
+            let unique = uniqueStorage()
+            yield &unique.kafkaPartition
+        }
+    }
     /// The key's schema.
-    public var keySchema: Schema?
+    public var keySchema: Schema? {
+        get { storage.keySchema }
+        _modify {
+            let unique = uniqueStorage()
+            yield &unique.keySchema
+        }
+    }
     /// The key.
-    public var key: ConnectValue
+    public var key: ConnectValue {
+        get { storage.key }
+        _modify {
+            let unique = uniqueStorage()
+            yield &unique.key
+        }
+    }
     /// The value's schema.
-    public var valueSchema: Schema?
+    public var valueSchema: Schema? {
+        get { storage.valueSchema }
+        _modify {
+            let unique = uniqueStorage()
+            yield &unique.valueSchema
+        }
+    }
     /// The value.
-    public var value: ConnectValue
+    public var value: ConnectValue {
+        get { storage.value }
+        _modify {
+            let unique = uniqueStorage()
+            yield &unique.value
+        }
+    }
     /// Milliseconds since the epoch; `nil` lets the producer set it.
-    public var timestamp: Int64?
+    public var timestamp: Int64? {
+        get { storage.timestamp }
+        _modify {
+            let unique = uniqueStorage()
+            yield &unique.timestamp
+        }
+    }
     /// The headers.
-    public var headers: Headers
+    public var headers: Headers {
+        get { storage.headers }
+        _modify {
+            let unique = uniqueStorage()
+            yield &unique.headers
+        }
+    }
 
     /// Creates a record.
     public init(
@@ -46,19 +155,46 @@ public struct SourceRecord: ConnectRecord {
         timestamp: Int64? = nil,
         headers: Headers = Headers()
     ) {
-        self.sourcePartition = sourcePartition
-        self.sourceOffset = sourceOffset
-        self.topic = topic
-        self.kafkaPartition = kafkaPartition
-        self.keySchema = keySchema
-        self.key = key
-        self.valueSchema = valueSchema
-        self.value = value
-        self.timestamp = timestamp
-        self.headers = headers
+        storage = Storage(
+            sourcePartition: sourcePartition,
+            sourceOffset: sourceOffset,
+            topic: topic,
+            kafkaPartition: kafkaPartition,
+            keySchema: keySchema,
+            key: key,
+            valueSchema: valueSchema,
+            value: value,
+            timestamp: timestamp,
+            headers: headers
+        )
     }
 
-    /// `SourceRecord{sourcePartition=…, sourceOffset=…} ConnectRecord{…}`, as Kafka's `toString()`.
+    public static func == (lhs: SourceRecord, rhs: SourceRecord) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        return lhs.sourcePartition == rhs.sourcePartition && lhs.sourceOffset == rhs.sourceOffset
+            && lhs.topic == rhs.topic
+            && lhs.kafkaPartition == rhs.kafkaPartition
+            && lhs.keySchema == rhs.keySchema
+            && lhs.key == rhs.key
+            && lhs.valueSchema == rhs.valueSchema
+            && lhs.value == rhs.value
+            && lhs.timestamp == rhs.timestamp
+            && lhs.headers == rhs.headers
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sourcePartition)
+        hasher.combine(sourceOffset)
+        hasher.combine(topic)
+        hasher.combine(kafkaPartition)
+        hasher.combine(keySchema)
+        hasher.combine(key)
+        hasher.combine(valueSchema)
+        hasher.combine(value)
+        hasher.combine(timestamp)
+        hasher.combine(headers)
+    }
+
     public var description: String {
         "SourceRecord{sourcePartition=\(Self.render(sourcePartition)), sourceOffset=\(Self.render(sourceOffset))} "
             + "ConnectRecord{\(baseDescription)}"

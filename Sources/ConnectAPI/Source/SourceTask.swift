@@ -19,8 +19,10 @@ public protocol SourceTask: ConnectorTask {
 
     /// Called once per record: after Kafka acknowledged it (`metadata` non-nil), or with `nil` metadata
     /// when a transform filtered it out or error tolerance dropped it. Errors are logged only. The
-    /// default does nothing.
-    func commitRecord(_ record: SourceRecord, metadata: RecordMetadata?) async throws
+    /// default does nothing. `nonisolated(nonsending)`: the runtime calls it once per record, and the
+    /// default must not cost two executor hops each time (an actor's own implementation still runs
+    /// isolated to the actor).
+    nonisolated(nonsending) func commitRecord(_ record: SourceRecord, metadata: RecordMetadata?) async throws
 }
 
 extension SourceTask {
@@ -31,5 +33,5 @@ extension SourceTask {
     public func commit() async throws {}
 
     /// Does nothing.
-    public func commitRecord(_ record: SourceRecord, metadata: RecordMetadata?) async throws {}
+    nonisolated(nonsending) public func commitRecord(_ record: SourceRecord, metadata: RecordMetadata?) async throws {}
 }

@@ -265,11 +265,18 @@ public final class RetryWithToleranceOperator: Sendable {
     /// The reporters.
     public var allReporters: [any ErrorReporter] { reporters.withLock { $0 } }
 
-    /// Runs `operation` under the retry and tolerance rules.
+    /// Runs `operation` under the retry and tolerance rules; `context` is only built for a failure.
     /// - Returns: Its result, or `nil` when it failed and the failure is tolerated (skip the record).
     /// - Throws: ``ConnectError`` "Tolerance exceeded in error handler" (underlying: the failure).
-    public func execute<T>(_ context: ProcessingContext, _ operation: () throws -> T) async throws -> T? {
-        let start = clock.nowMs()
+    /// `nonisolated(nonsending)`: runs on the caller's executor. Called three or more times per record
+    /// from the task actors, a hop to the global executor and back each time cost more than the work.
+    nonisolated(nonsending) public func execute<T>(
+        _ context: @autoclosure () -> ProcessingContext,
+        _ operation: () throws -> T
+    ) async throws -> T? {
+        // The retry deadline counts from the first failure: reading the clock before every successful
+        // call (several per record) showed in profiles; the difference is the duration of one attempt.
+        var start: Int64?
         var attempt = 0
         while true {
             attempt += 1
@@ -277,18 +284,20 @@ public final class RetryWithToleranceOperator: Sendable {
                 return try operation()
             } catch let error as RetriableError {
                 counters.withLock { $0.totalErrors += 1 }
-                guard let delay = retryDelay(attempt: attempt, startMs: start) else {
-                    return try await fail(context, error)
+                let startMs = start ?? clock.nowMs()
+                start = startMs
+                guard let delay = retryDelay(attempt: attempt, startMs: startMs) else {
+                    return try await fail(context(), error)
                 }
                 do {
                     try await clock.sleep(.milliseconds(delay))
                 } catch {
-                    return try await fail(context, error)
+                    return try await fail(context(), error)
                 }
                 counters.withLock { $0.retries += 1 }
             } catch {
                 counters.withLock { $0.totalErrors += 1 }
-                return try await fail(context, error)
+                return try await fail(context(), error)
             }
         }
     }
@@ -296,7 +305,7 @@ public final class RetryWithToleranceOperator: Sendable {
     /// Handles a failure that happened outside ``execute(_:_:)`` (a produce failure, an errant record):
     /// reports it, then throws under `errors.tolerance=none` or returns under `all`.
     /// - Throws: ``ConnectError`` "Tolerance exceeded in error handler".
-    public func failed(_ context: ProcessingContext, _ error: any Error) async throws {
+    nonisolated(nonsending) public func failed(_ context: ProcessingContext, _ error: any Error) async throws {
         counters.withLock { $0.totalErrors += 1 }
         _ = try await fail(context, error) as Void?
     }
@@ -317,7 +326,7 @@ public final class RetryWithToleranceOperator: Sendable {
         return max(delay, 0)
     }
 
-    private func fail<T>(_ context: ProcessingContext, _ error: any Error) async throws -> T? {
+    nonisolated(nonsending) private func fail<T>(_ context: ProcessingContext, _ error: any Error) async throws -> T? {
         var context = context
         context.error = error
         counters.withLock { $0.failedRecords += 1 }

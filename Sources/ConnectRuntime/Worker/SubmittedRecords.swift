@@ -11,7 +11,7 @@ import ConnectAPI
 public struct SubmittedRecords: Sendable {
     /// A submitted record, to be acknowledged with ``ack(_:)``.
     public struct Ticket: Sendable, Hashable {
-        fileprivate let partition: [String: ConnectValue]?
+        fileprivate let queue: Int
         fileprivate let sequence: UInt64
     }
 
@@ -24,6 +24,7 @@ public struct SubmittedRecords: Sendable {
     /// The records of one source partition not yet removed by ``committableOffsets()``, in submission
     /// order; `entries[head...]` are live.
     private struct Queue: Sendable {
+        let partition: [String: ConnectValue]?
         var entries: [Entry] = []
         var head = 0
 
@@ -60,7 +61,13 @@ public struct SubmittedRecords: Sendable {
         }
     }
 
-    private var queues: [[String: ConnectValue]?: Queue] = [:]
+    // Queues by a number, so that acknowledging hashes an integer rather than the partition map; the
+    // partition of the previous submission is remembered, since tasks mostly poll runs of records of
+    // one partition (a map sharing its storage with the previous one compares equal in O(1)).
+    private var queues: [Int: Queue] = [:]
+    private var queueIDs: [[String: ConnectValue]?: Int] = [:]
+    private var lastSubmitted: (partition: [String: ConnectValue]?, queue: Int)?
+    private var nextQueueID = 0
     private var nextSequence: UInt64 = 0
     /// Records submitted and not yet acknowledged.
     public private(set) var unackedCount = 0
@@ -73,15 +80,30 @@ public struct SubmittedRecords: Sendable {
     public mutating func submit(partition: [String: ConnectValue]?, offset: [String: ConnectValue]?) -> Ticket {
         let sequence = nextSequence
         nextSequence += 1
-        queues[partition, default: Queue()].entries.append(Entry(sequence: sequence, offset: offset))
+        let queueID = self.queueID(for: partition)
+        queues[queueID, default: Queue(partition: partition)].entries.append(Entry(sequence: sequence, offset: offset))
         unackedCount += 1
-        return Ticket(partition: partition, sequence: sequence)
+        return Ticket(queue: queueID, sequence: sequence)
+    }
+
+    private mutating func queueID(for partition: [String: ConnectValue]?) -> Int {
+        if let lastSubmitted, lastSubmitted.partition == partition { return lastSubmitted.queue }
+        let id: Int
+        if let existing = queueIDs[partition] {
+            id = existing
+        } else {
+            id = nextQueueID
+            nextQueueID += 1
+            queueIDs[partition] = id
+        }
+        lastSubmitted = (partition, id)
+        return id
     }
 
     /// Marks a record as written (or dropped). Acknowledging twice, or a ticket whose record was already
     /// committed, does nothing.
     public mutating func ack(_ ticket: Ticket) {
-        guard queues[ticket.partition]?.ack(ticket.sequence) == true else { return }
+        guard queues[ticket.queue]?.ack(ticket.sequence) == true else { return }
         unackedCount -= 1
     }
 
@@ -90,13 +112,19 @@ public struct SubmittedRecords: Sendable {
     /// partition or offset are never committed (but still hold back nothing but themselves).
     public mutating func committableOffsets() -> CommittableOffsets {
         var result = CommittableOffsets()
-        for partition in Array(queues.keys) {
-            guard var queue = queues[partition] else { continue }
+        for queueID in Array(queues.keys) {
+            guard var queue = queues[queueID] else { continue }
             let (removed, offset) = queue.popAcked()
             result.committableCount += removed
             result.uncommittableCount += queue.count
-            if queue.count == 0 { queues[partition] = nil } else { queues[partition] = queue }
-            if removed > 0, let partition, let offset { result.offsets[partition] = offset }
+            if queue.count == 0 {
+                queues[queueID] = nil
+                queueIDs[queue.partition] = nil
+                if lastSubmitted?.queue == queueID { lastSubmitted = nil }
+            } else {
+                queues[queueID] = queue
+            }
+            if removed > 0, let partition = queue.partition, let offset { result.offsets[partition] = offset }
         }
         return result
     }

@@ -239,23 +239,30 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     /// poll order.
     private func send(_ records: [SourceRecord]) async throws {
         var batch: [KafkaProducerRecord] = []
-        var originals: [SourceRecord] = []
+        // Positions in `records` of what is sent (the records themselves are not copied: each copy of
+        // a SourceRecord retains every field, which showed in profiles).
+        var sentIndices: [Int] = []
         var tickets: [SubmittedRecords.Ticket] = []
         batch.reserveCapacity(records.count)
-        var dropped: [SourceRecord] = []
-        for record in records {
-            let converted = try await transformAndConvert(record)
-            let ticket = submitted.submit(partition: record.sourcePartition, offset: record.sourceOffset)
+        sentIndices.reserveCapacity(records.count)
+        tickets.reserveCapacity(records.count)
+        var dropped: [Int] = []
+        for index in records.indices {
+            let converted = try await transformAndConvert(records[index])
+            let ticket = submitted.submit(
+                partition: records[index].sourcePartition,
+                offset: records[index].sourceOffset
+            )
             guard let converted else {
                 submitted.ack(ticket)
-                dropped.append(record)
+                dropped.append(index)
                 continue
             }
             batch.append(converted)
-            originals.append(record)
+            sentIndices.append(index)
             tickets.append(ticket)
         }
-        for record in dropped { await commitRecord(record, metadata: nil) }
+        for index in dropped { await commitRecord(records[index], metadata: nil) }
         guard !batch.isEmpty else { return }
         if topicCreation != nil {
             for topic in Set(batch.map(\.topic)) where !knownTopics.contains(topic) { try await createTopic(topic) }
@@ -268,7 +275,14 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         let delivery = await producer.enqueue(contentsOf: batch)
         sends[sendID] = Task {
             let results = await delivery.results()
-            await self.sendCompleted(sendID, results: results, records: originals, sent: batch, tickets: tickets)
+            await self.sendCompleted(
+                sendID,
+                results: results,
+                records: records,
+                sentIndices: sentIndices,
+                sent: batch,
+                tickets: tickets
+            )
         }
     }
 
@@ -315,6 +329,8 @@ public actor WorkerSourceTask: WorkerTaskRunner {
                 producerRecord: bestEffortConversion(polled)
             )
         }
+        // Without transforms the polled record is converted as it is (no copy of it).
+        guard !transformations.stages.isEmpty else { return try await convert(polled, polled: polled) }
         var record = polled
         for stage in transformations.stages {
             let className = stage.className ?? String(reflecting: type(of: stage.transformation))
@@ -328,15 +344,29 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             guard let next = outcome else { return nil }
             record = next
         }
-        let transformed = record
+        return try await convert(record, polled: polled)
+    }
+
+    /// The transformed record through the header, key and value converters, each under the error
+    /// handler; `nil` when a tolerated failure skips it.
+    private func convert(_ transformed: SourceRecord, polled: SourceRecord) async throws -> KafkaProducerRecord? {
+        func context(_ stage: ErrorStage, _ className: String) -> ProcessingContext {
+            ProcessingContext(
+                taskID: id,
+                stage: stage,
+                className: className,
+                sourceRecord: transformed,
+                producerRecord: bestEffortConversion(polled)
+            )
+        }
         let converters = self.converters
         guard
             let headers = try await errorHandler.execute(
-                context(.headerConverter, converters.headerClassName, transformed),
+                context(.headerConverter, converters.headerClassName),
                 { try Self.convertHeaders(transformed, converters) }
             ),
             let key = try await errorHandler.execute(
-                context(.keyConverter, converters.keyClassName, transformed),
+                context(.keyConverter, converters.keyClassName),
                 {
                     try converters.key.fromConnectData(
                         topic: transformed.topic,
@@ -347,7 +377,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
                 }
             ),
             let value = try await errorHandler.execute(
-                context(.valueConverter, converters.valueClassName, transformed),
+                context(.valueConverter, converters.valueClassName),
                 {
                     try converters.value.fromConnectData(
                         topic: transformed.topic,
@@ -435,6 +465,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         _ sendID: UInt64,
         results: [Result<KafkaNIO.RecordMetadata, KafkaError>],
         records: [SourceRecord],
+        sentIndices: [Int],
         sent: [KafkaProducerRecord],
         tickets: [SubmittedRecords.Ticket]
     ) async {
@@ -447,7 +478,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
                 submitted.ack(tickets[index])
                 activeTopics?.record(connector: id.connector, topic: metadata.topic)
                 await commitRecord(
-                    records[index],
+                    records[sentIndices[index]],
                     metadata: ConnectAPI.RecordMetadata(
                         topic: metadata.topic,
                         partition: metadata.partition,
@@ -460,7 +491,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
                     taskID: id,
                     stage: .kafkaProduce,
                     className: "KafkaProducer",
-                    sourceRecord: records[index],
+                    sourceRecord: records[sentIndices[index]],
                     producerRecord: sent[index]
                 )
                 // As Kafka: with tolerance none the producer's error fails the task as it is.
@@ -471,7 +502,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
                 try? await errorHandler.failed(context, error)
                 logger.warning("Skipping a record Kafka did not accept: \(error)")
                 submitted.ack(tickets[index])
-                await commitRecord(records[index], metadata: nil)
+                await commitRecord(records[sentIndices[index]], metadata: nil)
             }
         }
         sends[sendID] = nil

@@ -105,4 +105,28 @@ import Testing
         let sink = SinkRecord(topic: "t", partition: 0, valueSchema: nil, value: .null, kafkaOffset: 0)
         #expect(prefixed(sink).topic == "p.t")
     }
+
+    @Test func sourceRecordCopiesAreIndependentValues() {
+        let original = SourceRecord(
+            sourcePartition: ["f": .string("a")],
+            sourceOffset: ["p": .int64(1)],
+            topic: "t",
+            valueSchema: .string,
+            value: .string("v")
+        )
+        var copy = original
+        #expect(copy == original)
+        copy.topic = "u"
+        copy.headers.addString("h", "x")
+        copy.value = .string("w")
+        #expect(original.topic == "t" && original.headers.isEmpty && original.value == .string("v"))
+        #expect(copy.topic == "u" && copy.headers.count == 1 && copy.value == .string("w"))
+        #expect(copy != original)
+        #expect(copy.sourcePartition == original.sourcePartition)
+        var restored = copy
+        restored.topic = "t"
+        restored.headers = Headers()
+        restored.value = .string("v")
+        #expect(restored == original && restored.hashValue == original.hashValue)
+    }
 }
