@@ -23,6 +23,7 @@ BOOTSTRAP = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
 CLI = sys.argv[1]
 LINES = int(os.environ.get("BENCH_PIPELINE_LINES", "1000000"))
 LINE_BYTES = 100  # including the newline
+ROUNDS = int(os.environ.get("BENCH_PIPELINE_ROUNDS", "3"))
 PARTITIONS = 1  # FileStreamSource has one task; one partition keeps the order comparable
 
 
@@ -107,6 +108,8 @@ def healthy(url):
 
 
 def reference_source(path, topic):
+    # librdkafka's defaults include batch.size=1000000; our worker's producer gets the same batch size
+    # and linger (producer.* in the worker properties) instead of the Java client's 16384-byte batches.
     producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 5, "acks": "all", "enable.idempotence": True})
     start = time.monotonic()
     with open(path, "rb") as f:
@@ -125,7 +128,7 @@ def reference_source(path, topic):
 def reference_sink(topic, path):
     consumer = Consumer({
         "bootstrap.servers": BOOTSTRAP,
-        "group.id": f"bench-ref-sink-{os.getpid()}",
+        "group.id": f"bench-ref-sink-{topic}",
         "auto.offset.reset": "earliest",
         "enable.auto.commit": False,
         "session.timeout.ms": 6000,
@@ -147,15 +150,17 @@ def reference_sink(topic, path):
     return elapsed
 
 
+def median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
 def main():
     work = tempfile.mkdtemp(prefix="bench-pipeline-")
     source_file = os.path.join(work, "input.txt")
     log(f"writing {LINES} x {LINE_BYTES} B lines to {source_file}")
     make_input(source_file)
     run = os.getpid()
-    ours_topic, ref_topic = f"bench-ours-{run}", f"bench-ref-{run}"
-    create_topics([ours_topic, ref_topic])
-    probe = LastRecordProbe(ours_topic)
 
     # Start-up: process start to /health OK, with no connectors.
     port = 18083 + run % 1000
@@ -168,12 +173,15 @@ key.converter=org.apache.kafka.connect.storage.StringConverter
 value.converter=org.apache.kafka.connect.storage.StringConverter
 offset.storage.file.filename={work}/connect.offsets
 offset.flush.interval.ms=10000
+producer.batch.size=1000000
+producer.linger.ms=5
 consumer.session.timeout.ms=6000
 consumer.heartbeat.interval.ms=1000
 """)
     log_file = open(os.path.join(work, "worker.log"), "w")
     started = time.monotonic()
     worker = subprocess.Popen([CLI, "standalone", worker_props], stdout=log_file, stderr=subprocess.STDOUT)
+    probes = []
     try:
         wait_until(lambda: healthy(url), 30, "/health", interval=0.002)
         startup = time.monotonic() - started
@@ -181,52 +189,81 @@ consumer.heartbeat.interval.ms=1000
         time.sleep(2)
         idle_rss = rss_kib(worker.pid)
         emit(bench="worker-rss-idle", mib=round(idle_rss / 1024, 1), target_mib=50)
-
-        # file -> topic
-        log("reference source: confluent-kafka producer reading the file")
-        ref_source_s = reference_source(source_file, ref_topic)
-        log("our FileStreamSource")
         peak = [idle_rss]
-        t0 = time.monotonic()
-        rest(url + "/connectors", "POST", {"name": "bench-source", "config": {
-            "connector.class": "FileStreamSource", "tasks.max": "1", "file": source_file,
-            "topic": ours_topic}})
+        times = {"ours-source": [], "ref-source": [], "ours-sink": [], "ref-sink": []}
 
-        def sourced():
-            peak[0] = max(peak[0], rss_kib(worker.pid))
-            return probe.arrived()
-        wait_until(sourced, 600, "the source connector's records", interval=0.05)
-        ours_source_s = time.monotonic() - t0
-        emit(bench="file-source-1M-100B", ours_seconds=round(ours_source_s, 3),
-             reference_seconds=round(ref_source_s, 3), ours_records_per_sec=round(LINES / ours_source_s),
-             reference_records_per_sec=round(LINES / ref_source_s), ratio=round(ref_source_s / ours_source_s, 2))
+        for round_number in range(ROUNDS):
+            ours_topic, ref_topic = f"bench-ours-{run}-{round_number}", f"bench-ref-{run}-{round_number}"
+            create_topics([ours_topic, ref_topic])
+            probe = LastRecordProbe(ours_topic)
+            probes.append(probe)
 
-        # topic -> file
-        log("reference sink: confluent-kafka consumer writing a file")
-        ref_sink_s = reference_sink(ref_topic, os.path.join(work, "ref-output.txt"))
-        log("our FileStreamSink")
-        sink_file = os.path.join(work, "ours-output.txt")
-        expected_bytes = LINES * LINE_BYTES
-        t0 = time.monotonic()
-        rest(url + "/connectors", "POST", {"name": "bench-sink", "config": {
-            "connector.class": "FileStreamSink", "tasks.max": "1", "file": sink_file, "topics": ours_topic}})
+            def ours_source():
+                t0 = time.monotonic()
+                rest(url + "/connectors", "POST", {"name": f"bench-source-{round_number}", "config": {
+                    "connector.class": "FileStreamSource", "tasks.max": "1", "file": source_file,
+                    "topic": ours_topic}})
 
-        def sunk():
-            peak[0] = max(peak[0], rss_kib(worker.pid))
-            return os.path.exists(sink_file) and os.path.getsize(sink_file) >= expected_bytes
-        wait_until(sunk, 600, "the sink connector's file", interval=0.05)
-        ours_sink_s = time.monotonic() - t0
-        emit(bench="file-sink-1M-100B", ours_seconds=round(ours_sink_s, 3), reference_seconds=round(ref_sink_s, 3),
-             ours_records_per_sec=round(LINES / ours_sink_s), reference_records_per_sec=round(LINES / ref_sink_s),
-             ratio=round(ref_sink_s / ours_sink_s, 2))
+                def sourced():
+                    peak[0] = max(peak[0], rss_kib(worker.pid))
+                    return probe.arrived()
+                wait_until(sourced, 600, "the source connector's records", interval=0.05)
+                elapsed = time.monotonic() - t0
+                rest(url + f"/connectors/bench-source-{round_number}", "DELETE")
+                return elapsed
+
+            sink_file = os.path.join(work, f"ours-output-{round_number}.txt")
+
+            def ours_sink():
+                expected_bytes = LINES * LINE_BYTES
+                t0 = time.monotonic()
+                rest(url + "/connectors", "POST", {"name": f"bench-sink-{round_number}", "config": {
+                    "connector.class": "FileStreamSink", "tasks.max": "1", "file": sink_file,
+                    "topics": ours_topic}})
+
+                def sunk():
+                    peak[0] = max(peak[0], rss_kib(worker.pid))
+                    return os.path.exists(sink_file) and os.path.getsize(sink_file) >= expected_bytes
+                wait_until(sunk, 600, "the sink connector's file", interval=0.05)
+                elapsed = time.monotonic() - t0
+                rest(url + f"/connectors/bench-sink-{round_number}", "DELETE")
+                return elapsed
+
+            # Alternate which side goes first: whoever follows the other meets a broker still busy
+            # with the previous million records.
+            ref_output = os.path.join(work, f"ref-output-{round_number}.txt")
+            steps = [
+                ("ref-source", lambda: reference_source(source_file, ref_topic)),
+                ("ours-source", ours_source),
+            ]
+            if round_number % 2 == 1:
+                steps.reverse()
+            sink_steps = [("ref-sink", lambda: reference_sink(ref_topic, ref_output)), ("ours-sink", ours_sink)]
+            if round_number % 2 == 1:
+                sink_steps.reverse()
+            for name, step in steps + sink_steps:
+                log(f"round {round_number + 1}/{ROUNDS}: {name}")
+                times[name].append(step())
+            with open(sink_file, "rb") as a, open(source_file, "rb") as b:
+                if a.read() != b.read():
+                    raise SystemExit("bench-pipeline: the sink file differs from the source file")
+            os.remove(sink_file)
+            os.remove(ref_output)
+
+        for case, ours, ref in (("file-source-1M-100B", "ours-source", "ref-source"),
+                                ("file-sink-1M-100B", "ours-sink", "ref-sink")):
+            ours_s, ref_s = median(times[ours]), median(times[ref])
+            emit(bench=case.replace("1M", f"{LINES // 1000}k") if LINES != 1000000 else case, rounds=ROUNDS,
+                 ours_seconds=round(ours_s, 3), reference_seconds=round(ref_s, 3),
+                 ours_records_per_sec=round(LINES / ours_s), reference_records_per_sec=round(LINES / ref_s),
+                 ratio=round(ref_s / ours_s, 2),
+                 ours_all=[round(t, 2) for t in times[ours]], reference_all=[round(t, 2) for t in times[ref]])
         emit(bench="worker-rss-under-load", peak_mib=round(peak[0] / 1024, 1))
-        with open(sink_file, "rb") as a, open(source_file, "rb") as b:
-            if a.read() != b.read():
-                raise SystemExit("bench-pipeline: the sink file differs from the source file")
     finally:
         worker.kill()
         worker.wait()
-        probe.close()
+        for probe in probes:
+            probe.close()
 
 
 if __name__ == "__main__":

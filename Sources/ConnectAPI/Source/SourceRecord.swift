@@ -14,17 +14,19 @@
 public struct SourceRecord: ConnectRecord {
     // The fields live in one copy-on-write box: the runtime copies records between its stages, and a
     // copy of ten separately reference-counted fields cost more than the rest of the record path.
-    private final class Storage: @unchecked Sendable {  // mutated only when uniquely referenced
+    // Fields are mutated only through `uniqueStorage()` (never shared while mutated), so the dynamic
+    // exclusivity checks a class's vars would get are skipped.
+    private final class Storage: @unchecked Sendable {
         let sourcePartition: [String: ConnectValue]?
         let sourceOffset: [String: ConnectValue]?
-        var topic: String
-        var kafkaPartition: Int32?
-        var keySchema: Schema?
-        var key: ConnectValue
-        var valueSchema: Schema?
-        var value: ConnectValue
-        var timestamp: Int64?
-        var headers: Headers
+        @exclusivity(unchecked) var topic: String
+        @exclusivity(unchecked) var kafkaPartition: Int32?
+        @exclusivity(unchecked) var keySchema: Schema?
+        @exclusivity(unchecked) var key: ConnectValue
+        @exclusivity(unchecked) var valueSchema: Schema?
+        @exclusivity(unchecked) var value: ConnectValue
+        @exclusivity(unchecked) var timestamp: Int64?
+        @exclusivity(unchecked) var headers: Headers
 
         init(
             sourcePartition: [String: ConnectValue]?,

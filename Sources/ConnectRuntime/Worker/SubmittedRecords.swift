@@ -31,6 +31,15 @@ public struct SubmittedRecords: Sendable {
         var count: Int { entries.count - head }
 
         mutating func ack(_ sequence: UInt64) -> Bool {
+            // Records of one partition usually have consecutive sequences: try the direct position.
+            if head < entries.count, sequence >= entries[head].sequence {
+                let guess = head + Int(sequence - entries[head].sequence)
+                if guess < entries.count, entries[guess].sequence == sequence {
+                    guard !entries[guess].isAcked else { return false }
+                    entries[guess].isAcked = true
+                    return true
+                }
+            }
             // Sequences increase along the queue: binary search.
             var low = head
             var high = entries.count

@@ -472,11 +472,17 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         metrics.update { values in
             values.sourceRecordWriteTotal += results.lazy.filter { if case .success = $0 { true } else { false } }.count
         }
+        // Active topics are reported once per topic run of a batch, not per record (a lock and two
+        // string hashes each).
+        var reportedTopic: String?
         for index in results.indices {
             switch results[index] {
             case .success(let metadata):
                 submitted.ack(tickets[index])
-                activeTopics?.record(connector: id.connector, topic: metadata.topic)
+                if metadata.topic != reportedTopic {
+                    activeTopics?.record(connector: id.connector, topic: metadata.topic)
+                    reportedTopic = metadata.topic
+                }
                 await commitRecord(
                     records[sentIndices[index]],
                     metadata: ConnectAPI.RecordMetadata(
