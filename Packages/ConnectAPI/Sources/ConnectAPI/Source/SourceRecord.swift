@@ -16,19 +16,19 @@ public struct SourceRecord: ConnectRecord {
     // copy of ten separately reference-counted fields cost more than the rest of the record path.
     // Fields are mutated only through `uniqueStorage()` (never shared while mutated), so the dynamic
     // exclusivity checks a class's vars would get are skipped.
-    private final class Storage: @unchecked Sendable {
-        let sourcePartition: [String: ConnectValue]?
-        let sourceOffset: [String: ConnectValue]?
-        @exclusivity(unchecked) var topic: String
-        @exclusivity(unchecked) var kafkaPartition: Int32?
-        @exclusivity(unchecked) var keySchema: Schema?
-        @exclusivity(unchecked) var key: ConnectValue
-        @exclusivity(unchecked) var valueSchema: Schema?
-        @exclusivity(unchecked) var value: ConnectValue
-        @exclusivity(unchecked) var timestamp: Int64?
-        @exclusivity(unchecked) var headers: Headers
+    @usableFromInline final class Storage: @unchecked Sendable {
+        @usableFromInline let sourcePartition: [String: ConnectValue]?
+        @usableFromInline let sourceOffset: [String: ConnectValue]?
+        @usableFromInline @exclusivity(unchecked) var topic: String
+        @usableFromInline @exclusivity(unchecked) var kafkaPartition: Int32?
+        @usableFromInline @exclusivity(unchecked) var keySchema: Schema?
+        @usableFromInline @exclusivity(unchecked) var key: ConnectValue
+        @usableFromInline @exclusivity(unchecked) var valueSchema: Schema?
+        @usableFromInline @exclusivity(unchecked) var value: ConnectValue
+        @usableFromInline @exclusivity(unchecked) var timestamp: Int64?
+        @usableFromInline @exclusivity(unchecked) var headers: Headers
 
-        init(
+        @usableFromInline init(
             sourcePartition: [String: ConnectValue]?,
             sourceOffset: [String: ConnectValue]?,
             topic: String,
@@ -52,7 +52,7 @@ public struct SourceRecord: ConnectRecord {
             self.headers = headers
         }
 
-        func copy() -> Storage {
+        @usableFromInline func copy() -> Storage {
             Storage(
                 sourcePartition: sourcePartition,
                 sourceOffset: sourceOffset,
@@ -68,19 +68,19 @@ public struct SourceRecord: ConnectRecord {
         }
     }
 
-    private var storage: Storage
+    @usableFromInline var storage: Storage
 
-    private mutating func uniqueStorage() -> Storage {
+    @usableFromInline mutating func uniqueStorage() -> Storage {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         return storage
     }
 
     /// Identifies the part of the source the record came from (a file, a table, a shard).
-    public var sourcePartition: [String: ConnectValue]? { storage.sourcePartition }
+    @inlinable public var sourcePartition: [String: ConnectValue]? { storage.sourcePartition }
     /// The position within the source partition to resume after this record.
-    public var sourceOffset: [String: ConnectValue]? { storage.sourceOffset }
+    @inlinable public var sourceOffset: [String: ConnectValue]? { storage.sourceOffset }
     /// The topic to write to.
-    public var topic: String {
+    @inlinable public var topic: String {
         get { storage.topic }
         _modify {
             let unique = uniqueStorage()
@@ -88,7 +88,7 @@ public struct SourceRecord: ConnectRecord {
         }
     }
     /// The partition to write to; `nil` lets the producer's partitioner choose.
-    public var kafkaPartition: Int32? {
+    @inlinable public var kafkaPartition: Int32? {
         get { storage.kafkaPartition }
         _modify {
             let unique = uniqueStorage()
@@ -96,7 +96,7 @@ public struct SourceRecord: ConnectRecord {
         }
     }
     /// The key's schema.
-    public var keySchema: Schema? {
+    @inlinable public var keySchema: Schema? {
         get { storage.keySchema }
         _modify {
             let unique = uniqueStorage()
@@ -104,7 +104,7 @@ public struct SourceRecord: ConnectRecord {
         }
     }
     /// The key.
-    public var key: ConnectValue {
+    @inlinable public var key: ConnectValue {
         get { storage.key }
         _modify {
             let unique = uniqueStorage()
@@ -112,7 +112,7 @@ public struct SourceRecord: ConnectRecord {
         }
     }
     /// The value's schema.
-    public var valueSchema: Schema? {
+    @inlinable public var valueSchema: Schema? {
         get { storage.valueSchema }
         _modify {
             let unique = uniqueStorage()
@@ -120,7 +120,7 @@ public struct SourceRecord: ConnectRecord {
         }
     }
     /// The value.
-    public var value: ConnectValue {
+    @inlinable public var value: ConnectValue {
         get { storage.value }
         _modify {
             let unique = uniqueStorage()
@@ -128,7 +128,7 @@ public struct SourceRecord: ConnectRecord {
         }
     }
     /// Milliseconds since the epoch; `nil` lets the producer set it.
-    public var timestamp: Int64? {
+    @inlinable public var timestamp: Int64? {
         get { storage.timestamp }
         _modify {
             let unique = uniqueStorage()
@@ -136,7 +136,7 @@ public struct SourceRecord: ConnectRecord {
         }
     }
     /// The headers.
-    public var headers: Headers {
+    @inlinable public var headers: Headers {
         get { storage.headers }
         _modify {
             let unique = uniqueStorage()
@@ -145,7 +145,7 @@ public struct SourceRecord: ConnectRecord {
     }
 
     /// Creates a record.
-    public init(
+    @inlinable public init(
         sourcePartition: [String: ConnectValue]?,
         sourceOffset: [String: ConnectValue]?,
         topic: String,
