@@ -199,13 +199,17 @@ private func bytes(_ json: String) -> [UInt8] { Array(json.utf8) }
     @Test func staleUnassignedNeverHidesRunning() {
         let id = ConnectorTaskID(connector: "a", task: 0)
         var cache = StatusCache()
-        #expect(cache.apply(.task(id, StatusRecordValue(state: .running, workerID: "w2", generation: 5))))
+        var applied = cache.apply(.task(id, StatusRecordValue(state: .running, workerID: "w2", generation: 5)))
+        #expect(applied)
         // Written by a worker that had not seen the new owner's RUNNING.
-        #expect(!cache.apply(.task(id, StatusRecordValue(state: .unassigned, workerID: "w1", generation: 5))))
+        applied = cache.apply(.task(id, StatusRecordValue(state: .unassigned, workerID: "w1", generation: 5)))
+        #expect(!applied)
         #expect(cache.tasks[id]?.state == .running)
-        #expect(cache.apply(.task(id, StatusRecordValue(state: .unassigned, workerID: "w1", generation: 6))))
+        applied = cache.apply(.task(id, StatusRecordValue(state: .unassigned, workerID: "w1", generation: 6)))
+        #expect(applied)
         #expect(cache.tasks[id]?.state == .unassigned)
-        #expect(cache.apply(.task(id, nil)))
+        applied = cache.apply(.task(id, nil))
+        #expect(applied)
         #expect(cache.tasks[id] == nil)
     }
 
