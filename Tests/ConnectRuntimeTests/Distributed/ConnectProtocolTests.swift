@@ -20,8 +20,14 @@ private func string(_ s: String) -> [UInt8] { int16(Int16(s.utf8.count)) + Array
         #expect(ConnectProtocolCompatibility(configName: "eager") == .eager)
         #expect(ConnectProtocolCompatibility(configName: "default") == nil)
         #expect(ConnectProtocolCompatibility(protocolName: "default") == .eager)
-        #expect(ConnectProtocolCompatibility.sessioned.offeredProtocols.map(\.protocolName) == ["sessioned", "compatible", "default"])
-        #expect(ConnectProtocolCompatibility.compatible.offeredProtocols.map(\.protocolName) == ["compatible", "default"])
+        #expect(
+            ConnectProtocolCompatibility.sessioned.offeredProtocols.map(\.protocolName) == [
+                "sessioned", "compatible", "default",
+            ]
+        )
+        #expect(
+            ConnectProtocolCompatibility.compatible.offeredProtocols.map(\.protocolName) == ["compatible", "default"]
+        )
         #expect(ConnectProtocolCompatibility.eager.offeredProtocols.map(\.protocolName) == ["default"])
     }
 
@@ -146,7 +152,9 @@ private func string(_ s: String) -> [UInt8] { int16(Int16(s.utf8.count)) + Array
         }
         #expect(throws: KafkaError.self) {
             // An array count larger than the bytes left.
-            try ConnectProtocolCodec.decodeAssignment(buffer(int16(0) + int16(0) + string("L") + string("u") + int64(1) + int32(1000)))
+            try ConnectProtocolCodec.decodeAssignment(
+                buffer(int16(0) + int16(0) + string("L") + string("u") + int64(1) + int32(1000))
+            )
         }
     }
 

@@ -48,7 +48,11 @@ private struct Group {
         generation += 1
         var members: [String: ConnectWorkerMetadata] = [:]
         for (member, current) in running {
-            let metadata = ConnectWorkerMetadata(url: "http://\(member):8083/", configOffset: snapshot.offset, assignment: current)
+            let metadata = ConnectWorkerMetadata(
+                url: "http://\(member):8083/",
+                configOffset: snapshot.offset,
+                assignment: current
+            )
             members[member] = try ConnectProtocolCodec.decodeMetadata(
                 ConnectProtocolCodec.encodeMetadata(metadata, protocol: .sessioned)
             )
@@ -167,7 +171,11 @@ private struct Group {
     }
 
     @Test func aWorkerBackWithinTheDelayGetsItsWorkBack() throws {
-        var group = Group(maxDelay: 300_000, snapshot: try snapshot(["files": 6, "logs": 0]), members: ["w1", "w2", "w3"])
+        var group = Group(
+            maxDelay: 300_000,
+            snapshot: try snapshot(["files": 6, "logs": 0]),
+            members: ["w1", "w2", "w3"]
+        )
         try group.rebalance(now: 0)
         let lostTasks = group.tasks("w2")
         let lostConnectors = group.connectors("w2")
@@ -291,7 +299,10 @@ private struct Group {
 
     @Test func eagerAssignsEverythingRoundRobin() throws {
         let config = try snapshot(["a": 2, "b": 1])
-        let members = ["w2": ConnectWorkerMetadata(url: "u2", configOffset: 0), "w1": ConnectWorkerMetadata(url: "u1", configOffset: 0)]
+        let members = [
+            "w2": ConnectWorkerMetadata(url: "u2", configOffset: 0),
+            "w1": ConnectWorkerMetadata(url: "u1", configOffset: 0),
+        ]
         let result = EagerAssignor.assign(leaderID: "w1", members: members, snapshot: config)
         // Connectors a→w1, b→w2; tasks continue the rotation: a-0→w1, a-1→w2, b-0→w1.
         #expect(result["w1"]?.connectors == ["a"])

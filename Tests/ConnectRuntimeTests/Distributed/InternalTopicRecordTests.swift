@@ -36,11 +36,16 @@ private func bytes(_ json: String) -> [UInt8] { Array(json.utf8) }
             ),
             (.taskCount("files", count: 3), "tasks-fencing-files", #"{"task-count":3}"#),
             (
-                .sessionKey(SessionKey(key: [0, 1, 2, 250], algorithm: "HmacSHA256", creationTimestamp: 1_700_000_000_000)),
+                .sessionKey(
+                    SessionKey(key: [0, 1, 2, 250], algorithm: "HmacSHA256", creationTimestamp: 1_700_000_000_000)
+                ),
                 "session-key",
                 #"{"key":"AAEC+g==","algorithm":"HmacSHA256","creation-timestamp":1700000000000}"#
             ),
-            (.loggerLevel(namespace: "org.example", level: "DEBUG"), "logger-cluster-org.example", #"{"level":"DEBUG"}"#),
+            (
+                .loggerLevel(namespace: "org.example", level: "DEBUG"), "logger-cluster-org.example",
+                #"{"level":"DEBUG"}"#
+            ),
         ]
         for (record, key, value) in cases {
             let encoded = try ConfigRecordCodec.encode(record)
@@ -83,7 +88,8 @@ private func bytes(_ json: String) -> [UInt8] { Array(json.utf8) }
         )
         // Integers may be written as Integer or Long: both read.
         #expect(
-            ConfigRecordCodec.decode(key: "commit-a", value: bytes(#"{"tasks":4}"#)) == .record(.commit("a", taskCount: 4))
+            ConfigRecordCodec.decode(key: "commit-a", value: bytes(#"{"tasks":4}"#))
+                == .record(.commit("a", taskCount: 4))
         )
         // Missing restart flags default to false.
         #expect(
@@ -131,7 +137,9 @@ private func bytes(_ json: String) -> [UInt8] { Array(json.utf8) }
         let running = StatusRecordValue(state: .running, workerID: "10.0.0.5:8083", generation: 7)
         let connector = try StatusRecordCodec.encode(.connector("files", running))
         #expect(connector.key == "status-connector-files")
-        #expect(text(connector.value) == #"{"state":"RUNNING","trace":null,"worker_id":"10.0.0.5:8083","generation":7}"#)
+        #expect(
+            text(connector.value) == #"{"state":"RUNNING","trace":null,"worker_id":"10.0.0.5:8083","generation":7}"#
+        )
 
         let failed = StatusRecordValue(state: .failed, trace: "boom\n\tat x", workerID: "w:8083", generation: 2)
         let task = try StatusRecordCodec.encode(.task(ConnectorTaskID(connector: "my-files", task: 3), failed))
@@ -191,7 +199,10 @@ private func bytes(_ json: String) -> [UInt8] { Array(json.utf8) }
         }
         // A status without `trace` reads (the member is optional).
         #expect(
-            StatusRecordCodec.decode(key: "status-connector-a", value: bytes(#"{"state":"PAUSED","worker_id":"w","generation":4}"#))
+            StatusRecordCodec.decode(
+                key: "status-connector-a",
+                value: bytes(#"{"state":"PAUSED","worker_id":"w","generation":4}"#)
+            )
                 == .record(.connector("a", StatusRecordValue(state: .paused, workerID: "w", generation: 4)))
         )
     }
@@ -221,7 +232,9 @@ private func bytes(_ json: String) -> [UInt8] { Array(json.utf8) }
         #expect(!cache.allowsSafeWrite(key, StatusRecordValue(state: .unassigned, workerID: "w1", generation: 4)))
         #expect(cache.allowsSafeWrite(key, StatusRecordValue(state: .unassigned, workerID: "w1", generation: 5)))
         #expect(cache.allowsSafeWrite(key, StatusRecordValue(state: .failed, workerID: "w2", generation: 1)))
-        #expect(cache.allowsSafeWrite(.connector("new"), StatusRecordValue(state: .failed, workerID: "w", generation: 0)))
+        #expect(
+            cache.allowsSafeWrite(.connector("new"), StatusRecordValue(state: .failed, workerID: "w", generation: 0))
+        )
     }
 
     @Test func tracksActiveTopics() {
