@@ -219,6 +219,35 @@ private struct Group {
         group.expectEverythingRunsOnce()
     }
 
+    @Test func aLeaderThatMissedTheLastRoundForgetsItAndDelaysNothing() throws {
+        // Kafka (KAFKA-9848): if the leader's last completed generation is not the one it assigned,
+        // its memory of that round is discarded; lost work then cannot be told from new work.
+        var assignor = IncrementalCooperativeAssignor(maxDelay: 300_000)
+        let config = try snapshot(["a": 4])
+        let first = assignor.performTaskAssignment(
+            snapshot: config,
+            lastCompletedGeneration: -1,
+            currentGeneration: 1,
+            memberAssignments: ["w1": .empty, "w2": .empty],
+            now: 0
+        )
+        let w1 = ConnectorsAndTasks(
+            connectors: first.allAssignedConnectors["w1"] ?? [],
+            tasks: first.allAssignedTasks["w1"] ?? []
+        )
+        // w2 vanished; the leader's sync of generation 1 failed, so it last completed generation 0.
+        let second = assignor.performTaskAssignment(
+            snapshot: config,
+            lastCompletedGeneration: 0,
+            currentGeneration: 2,
+            memberAssignments: ["w1": w1],
+            now: 1000
+        )
+        #expect(assignor.delay == 0)
+        #expect(Set(second.newlyAssignedTasks["w1"] ?? []) == Set(first.allAssignedTasks["w2"] ?? []))
+        #expect(second.allAssignedTasks["w1"]?.count == 4)
+    }
+
     @Test func deletedWorkIsRevokedAndNewWorkGoesToTheLeastLoaded() throws {
         var group = Group(maxDelay: 300_000, snapshot: try snapshot(["a": 2, "b": 2]), members: ["w1", "w2"])
         try group.rebalance(now: 0)
