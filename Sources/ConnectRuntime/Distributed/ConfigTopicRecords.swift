@@ -38,7 +38,7 @@ public enum ConfigTopicKey: Sendable, Hashable, CustomStringConvertible {
             self = .targetState(name)
         } else if let name = key.dropPrefix(Self.connectorPrefix) {
             self = .connector(name)
-        } else if key.hasPrefix(Self.taskPrefix) {
+        } else if key.utf8.starts(with: Self.taskPrefix.utf8) {
             guard let id = parseTaskID(key, leadingParts: 1) else { return nil }
             self = .task(id)
         } else if let name = key.dropPrefix(Self.commitPrefix) {
@@ -339,17 +339,24 @@ public enum ConfigRecordCodec {
 
 /// Kafka's task-key parsing: `String.split("-")` (trailing empty parts dropped), at least
 /// `leadingParts + 2` parts, the last a Java int, the middle re-joined as the connector name.
+/// Works on bytes like Java (a combining mark after a `-` must not hide it).
 func parseTaskID(_ key: String, leadingParts: Int) -> ConnectorTaskID? {
-    var parts = key.split(separator: "-", omittingEmptySubsequences: false)
+    var parts = key.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
     while let last = parts.last, last.isEmpty { parts.removeLast() }
-    guard parts.count >= leadingParts + 2, let task = Int32(parts[parts.count - 1]) else { return nil }
-    let connector = parts[leadingParts..<(parts.count - 1)].joined(separator: "-")
+    guard parts.count >= leadingParts + 2,
+        let task = Int32(String(decoding: parts[parts.count - 1], as: UTF8.self))
+    else { return nil }
+    let connector = parts[leadingParts..<(parts.count - 1)].map { String(decoding: $0, as: UTF8.self) }
+        .joined(separator: "-")
     return ConnectorTaskID(connector: connector, task: Int(task))
 }
 
 extension String {
-    /// The rest of the string after `prefix`, or `nil` if it does not start with it.
+    /// The rest of the string after `prefix`, or `nil` if it does not start with it. Compares bytes
+    /// like Java's `startsWith` (Swift's `hasPrefix` compares characters, so a combining mark right
+    /// after the prefix would make it fail).
     func dropPrefix(_ prefix: String) -> String? {
-        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+        guard utf8.starts(with: prefix.utf8) else { return nil }
+        return String(decoding: utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
     }
 }

@@ -64,7 +64,7 @@ public struct IncrementalCooperativeAssignor: Sendable {
     }
 
     /// Every member's assignment for this round (Kafka's `performAssignment`), at the version of
-    /// `protocol`. The caller refreshes `snapshot` first if it is behind
+    /// `protocol` (`eager` is handed to ``EagerAssignor``). The caller refreshes `snapshot` first if it is behind
     /// ``maxConfigOffset(_:)``; if it still is, everyone gets CONFIG_MISMATCH and nothing moves.
     public mutating func assign(
         leaderID: String,
@@ -76,6 +76,10 @@ public struct IncrementalCooperativeAssignor: Sendable {
         now: Int64,
         departedCleanly: Set<String> = []
     ) -> [String: ConnectAssignment] {
+        // The eager protocol has its own assignor (as Kafka's coordinator chooses).
+        if `protocol` == .eager {
+            return EagerAssignor.assign(leaderID: leaderID, members: members, snapshot: snapshot)
+        }
         let maxOffset = Self.maxConfigOffset(members)
         let leaderURL = members[leaderID]?.url ?? ""
         func fill(_ error: Int16, _ result: ClusterAssignment, delay: Int32) -> [String: ConnectAssignment] {

@@ -20,16 +20,18 @@ public enum StatusTopicKey: Sendable, Hashable, CustomStringConvertible {
         if let name = key.dropPrefix(Self.connectorPrefix) {
             guard !name.isEmpty else { return nil }
             self = .connector(name)
-        } else if key.hasPrefix(Self.taskPrefix) {
+        } else if key.utf8.starts(with: Self.taskPrefix.utf8) {
             guard let id = parseTaskID(key, leadingParts: 2) else { return nil }
             self = .task(id)
         } else if let rest = key.dropPrefix(Self.topicPrefix) {
             // Kafka: the topic ends at the first ':', the connector starts after ":connector-".
-            guard let colon = rest.firstIndex(of: ":") else { return nil }
-            let topic = String(rest[..<colon])
-            let afterColon = rest[colon...]
-            guard !topic.isEmpty, afterColon.count >= Self.topicSeparator.count else { return nil }
-            let connector = String(afterColon.dropFirst(Self.topicSeparator.count))
+            // Like Java, it skips the separator's length in UTF-16 units without checking it.
+            let units = Array(rest.utf16)
+            guard let colon = units.firstIndex(of: UInt16(UInt8(ascii: ":"))) else { return nil }
+            let topic = String(decoding: units[..<colon], as: UTF16.self)
+            let connectorStart = colon + Self.topicSeparator.utf16.count
+            guard !topic.isEmpty, connectorStart <= units.count else { return nil }
+            let connector = String(decoding: units[connectorStart...], as: UTF16.self)
             guard !connector.isEmpty else { return nil }
             self = .topic(topic: topic, connector: connector)
         } else {

@@ -340,5 +340,17 @@ private struct Group {
         #expect(result["w2"]?.tasks == [task("a", 1)])
         #expect(result["w2"]?.leaderURL == "u1")
         #expect(result.values.allSatisfy { $0.version == 0 && !$0.failed })
+        // A group that settled on `default` gets the eager assignor from `assign` too.
+        var assignor = IncrementalCooperativeAssignor(maxDelay: 300_000)
+        let viaAssign = assignor.assign(
+            leaderID: "w1",
+            protocol: .eager,
+            members: members,
+            snapshot: config,
+            lastCompletedGeneration: -1,
+            currentGeneration: 1,
+            now: 0
+        )
+        #expect(viaAssign == result)
     }
 }

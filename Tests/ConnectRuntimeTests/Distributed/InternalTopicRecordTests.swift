@@ -73,6 +73,10 @@ private func bytes(_ json: String) -> [UInt8] { Array(json.utf8) }
         #expect(ConfigTopicKey("session-key-2") == nil)
         #expect(ConfigTopicKey("logger-cluster-org.apache") == .loggerLevel("org.apache"))
         #expect(ConfigTopicKey("something-else") == nil)
+        // Bytes, not characters: a combining mark right after the prefix or a '-' does not hide it.
+        #expect(ConfigTopicKey("connector-\u{301}x") == .connector("\u{301}x"))
+        #expect(ConfigTopicKey("task-a-\u{301}-2") == .task(ConnectorTaskID(connector: "a-\u{301}", task: 2)))
+        #expect(StatusTopicKey("status-topic-t:\u{301}onnector-c") == .topic(topic: "t", connector: "c"))
     }
 
     @Test func readsOlderAndOddValuesLikeKafka() {
