@@ -68,6 +68,13 @@ private struct Group {
             now: now,
             departedCleanly: departedCleanly
         )
+        // Work is only started once no member runs it any more (revoked work moves a round later).
+        let runningBefore = Set(running.values.flatMap { ($0 ?? nil)?.tasks ?? [] })
+        let connectorsBefore = Set(running.values.flatMap { ($0 ?? nil)?.connectors ?? [] })
+        for assignment in assignments.values {
+            #expect(runningBefore.isDisjoint(with: assignment.tasks))
+            #expect(connectorsBefore.isDisjoint(with: assignment.connectors))
+        }
         var received: [String: ConnectAssignment] = [:]
         for (member, assignment) in assignments {
             let decoded = try ConnectProtocolCodec.decodeAssignment(ConnectProtocolCodec.encodeAssignment(assignment))
@@ -81,11 +88,11 @@ private struct Group {
 
     /// Rebalances while the last round revoked something (members rejoin at once after a revocation).
     mutating func settle(now: Int64) throws {
-        for _ in 0..<5 {
+        for _ in 0..<10 {
             let round = try rebalance(now: now)
             if round.values.allSatisfy({ $0.revokedConnectors.isEmpty && $0.revokedTasks.isEmpty }) { return }
         }
-        Issue.record("the group did not settle in 5 rounds")
+        Issue.record("the group did not settle in 10 rounds")
     }
 
     func tasks(_ member: String) -> Set<ConnectorTaskID> { Set((running[member] ?? nil)?.tasks ?? []) }
@@ -326,6 +333,44 @@ private struct Group {
         #expect(["w1", "w2", "w3"].map { group.tasks($0).count } == [4, 4, 4])
     }
 
+    @Test func randomMembershipAndConfigChangesKeepTheInvariants() throws {
+        // Seeded, so a failure replays. Without a delay, after every change the group settles with
+        // everything running exactly once and connectors and tasks each balanced within one.
+        var random = SplitMix64(seed: 0x5EED)
+        for _ in 0..<25 {
+            var connectors: [String: Int] = ["c0": 3]
+            var group = Group(maxDelay: 0, snapshot: try snapshot(connectors), members: ["w00", "w01"])
+            var nextWorker = 2
+            var now: Int64 = 0
+            for _ in 0..<8 {
+                now += 1000
+                let workers = group.running.keys.sorted()
+                switch random.next() % 4 {
+                case 0:
+                    group.join(nextWorker < 10 ? "w0\(nextWorker)" : "w\(nextWorker)")
+                    nextWorker += 1
+                case 1 where workers.count > 1:
+                    // Anyone but the leader, whose assignor this is.
+                    group.leave(workers[1 + Int(random.next() % UInt64(workers.count - 1))])
+                case 2:
+                    connectors["c\(random.next() % 4)"] = Int(random.next() % 7)
+                    group.snapshot = try snapshot(connectors)
+                default:
+                    if connectors.count > 1, let victim = connectors.keys.sorted().last {
+                        connectors[victim] = nil
+                        group.snapshot = try snapshot(connectors)
+                    }
+                }
+                try group.settle(now: now)
+                group.expectEverythingRunsOnce()
+                let taskCounts = group.running.keys.map { group.tasks($0).count }
+                let connectorCounts = group.running.keys.map { group.connectors($0).count }
+                #expect((taskCounts.max() ?? 0) - (taskCounts.min() ?? 0) <= 1)
+                #expect((connectorCounts.max() ?? 0) - (connectorCounts.min() ?? 0) <= 1)
+            }
+        }
+    }
+
     @Test func eagerAssignsEverythingRoundRobin() throws {
         let config = try snapshot(["a": 2, "b": 1])
         let members = [
@@ -352,5 +397,18 @@ private struct Group {
             now: 0
         )
         #expect(viaAssign == result)
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for the property test.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
