@@ -96,4 +96,21 @@ import Testing
         #expect(records.committableOffsets().offsets == [fileA: offset(3)])
         #expect(records.unackedCount == 0)
     }
+
+    @Test func acknowledgedRecordsAreReleasedBeforeTheNextFlush() {
+        var records = SubmittedRecords()
+        let tickets = (1...10_000).map { records.submit(partition: fileA, offset: offset(Int64($0))) }
+        #expect(records.retainedEntryCount == 10_000)
+        for ticket in tickets.dropLast() { records.ack(ticket) }
+        // Only the unacknowledged record and a compaction slack stay; the committable offset is kept.
+        #expect(records.retainedEntryCount <= 2 * 64)
+        var committable = records.committableOffsets()
+        #expect(committable.offsets == [fileA: offset(9_999)])
+        #expect(committable.committableCount == 9_999)
+        #expect(committable.uncommittableCount == 1)
+        records.ack(tickets[tickets.count - 1])
+        committable = records.committableOffsets()
+        #expect(committable.offsets == [fileA: offset(10_000)])
+        #expect(records.retainedEntryCount == 0)
+    }
 }

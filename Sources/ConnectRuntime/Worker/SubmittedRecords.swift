@@ -21,24 +21,36 @@ public struct SubmittedRecords: Sendable {
         var isAcked = false
     }
 
-    /// The records of one source partition not yet removed by ``committableOffsets()``, in submission
-    /// order; `entries[head...]` are live.
+    /// The records of one source partition not yet acknowledged or behind an unacknowledged one, in
+    /// submission order (`entries[head...]` are live), and what their acknowledged prefix made
+    /// committable since the last ``committableOffsets()``.
+    ///
+    /// The prefix is dropped as soon as it is acknowledged, not at the next offset flush (as Kafka's
+    /// deque): between flushes (`offset.flush.interval.ms`, 60 s by default) a fast source would
+    /// otherwise keep every record's offset, about 130 MB per million records.
     private struct Queue: Sendable {
         let partition: [String: ConnectValue]?
         var entries: [Entry] = []
         var head = 0
+        /// Records dropped from the acknowledged prefix since the last ``popAcked()``.
+        var readyCount = 0
+        /// The last non-nil offset among them.
+        var readyOffset: [String: ConnectValue]?
 
         var count: Int { entries.count - head }
 
         mutating func ack(_ sequence: UInt64) -> Bool {
+            guard let index = position(of: sequence), !entries[index].isAcked else { return false }
+            entries[index].isAcked = true
+            if index == head { dropAckedPrefix() }
+            return true
+        }
+
+        private func position(of sequence: UInt64) -> Int? {
             // Records of one partition usually have consecutive sequences: try the direct position.
             if head < entries.count, sequence >= entries[head].sequence {
                 let guess = head + Int(sequence - entries[head].sequence)
-                if guess < entries.count, entries[guess].sequence == sequence {
-                    guard !entries[guess].isAcked else { return false }
-                    entries[guess].isAcked = true
-                    return true
-                }
+                if guess < entries.count, entries[guess].sequence == sequence { return guess }
             }
             // Sequences increase along the queue: binary search.
             var low = head
@@ -47,26 +59,29 @@ public struct SubmittedRecords: Sendable {
                 let middle = (low + high) / 2
                 if entries[middle].sequence < sequence { low = middle + 1 } else { high = middle }
             }
-            guard low < entries.count, entries[low].sequence == sequence, !entries[low].isAcked else { return false }
-            entries[low].isAcked = true
-            return true
+            return low < entries.count && entries[low].sequence == sequence ? low : nil
         }
 
-        /// Removes the acknowledged prefix; returns how many were removed and the last non-nil offset.
-        mutating func popAcked() -> (count: Int, offset: [String: ConnectValue]?) {
-            var removed = 0
-            var offset: [String: ConnectValue]?
+        private mutating func dropAckedPrefix() {
             while head < entries.count, entries[head].isAcked {
-                if let entryOffset = entries[head].offset { offset = entryOffset }
+                if let entryOffset = entries[head].offset { readyOffset = entryOffset }
+                readyCount += 1
                 head += 1
-                removed += 1
             }
             // Compact once the dead prefix dominates, keeping removals amortised O(1).
             if head > 64 && head * 2 > entries.count {
                 entries.removeFirst(head)
                 head = 0
             }
-            return (removed, offset)
+        }
+
+        /// How many records became committable since the last call and the last non-nil offset.
+        mutating func popAcked() -> (count: Int, offset: [String: ConnectValue]?) {
+            defer {
+                readyCount = 0
+                readyOffset = nil
+            }
+            return (readyCount, readyOffset)
         }
     }
 
@@ -83,6 +98,9 @@ public struct SubmittedRecords: Sendable {
 
     /// No records.
     public init() {}
+
+    /// Entries held in memory, acknowledged ones not yet compacted away included (tests).
+    var retainedEntryCount: Int { queues.values.reduce(0) { $0 + $1.entries.count } }
 
     /// Records one polled record, in poll order.
     /// - Returns: The ticket to acknowledge it with.
