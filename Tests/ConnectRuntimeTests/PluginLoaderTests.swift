@@ -52,10 +52,14 @@ import Testing
             return nil
         }
         #expect(error("{") == "it is not valid JSON")
-        #expect(error(#"{"name": "x", "version": "1", "connectAPIABIVersion": 1, "compilerVersion": "6.3.1"}"#)
-            == #""library" is missing"#)
         #expect(
-            error(#"{"name": "x", "version": "1", "library": "l.so", "connectAPIABIVersion": "1", "compilerVersion": "6.3.1"}"#)
+            error(#"{"name": "x", "version": "1", "connectAPIABIVersion": 1, "compilerVersion": "6.3.1"}"#)
+                == #""library" is missing"#
+        )
+        #expect(
+            error(
+                #"{"name": "x", "version": "1", "library": "l.so", "connectAPIABIVersion": "1", "compilerVersion": "6.3.1"}"#
+            )
                 == #""connectAPIABIVersion" has the wrong type"#
         )
         #expect(
@@ -64,7 +68,9 @@ import Testing
             ) == #""connectors.[0].type" is invalid"#
         )
         #expect(
-            error(#"{"name": " ", "version": "1", "library": "l.so", "connectAPIABIVersion": 1, "compilerVersion": "6.3.1"}"#)
+            error(
+                #"{"name": " ", "version": "1", "library": "l.so", "connectAPIABIVersion": 1, "compilerVersion": "6.3.1"}"#
+            )
                 == #""name" is empty"#
         )
         #expect(
@@ -112,8 +118,13 @@ import Testing
         let compiler = admission.checkManifest(Self.manifest(compiler: "6.3.2"), libraryExists: true)
         #expect(compiler == .incompatible(plugin: .init(abiVersion: 1, compilerVersion: "6.3.2"), worker: Self.worker))
         // Compatibility is judged first: a missing library does not hide it.
-        #expect(admission.checkManifest(Self.manifest(abi: 2), libraryExists: false) != .libraryMissing(library: "libMyPlugin.so"))
-        #expect(admission.checkManifest(Self.manifest(), libraryExists: false) == .libraryMissing(library: "libMyPlugin.so"))
+        #expect(
+            admission.checkManifest(Self.manifest(abi: 2), libraryExists: false)
+                != .libraryMissing(library: "libMyPlugin.so")
+        )
+        #expect(
+            admission.checkManifest(Self.manifest(), libraryExists: false) == .libraryMissing(library: "libMyPlugin.so")
+        )
     }
 
     @Test func checksTheHandshakeAgainstWorkerAndManifest() {
@@ -205,7 +216,11 @@ import Testing
             library: bin + "/libGoodPlugin.so",
             into: pluginPath,
             folder: "good",
-            manifest: PluginFixtures.manifest(name: "test-plugins", library: "libGoodPlugin.so", classes: Self.counterClasses)
+            manifest: PluginFixtures.manifest(
+                name: "test-plugins",
+                library: "libGoodPlugin.so",
+                classes: Self.counterClasses
+            )
         )
         var registry = PluginRegistry.kafkaBuiltIns
         let report = PluginLoader().load(pluginPath: [pluginPath], into: &registry)
@@ -234,7 +249,13 @@ import Testing
         let bytes = try converter.fromConnectData(topic: "t", headers: Headers(), schema: .string, value: .string("x"))
         #expect(bytes == Array("p/x".utf8))
         #expect(registry.converters.headerConverterType(named: "PrefixConverter") != nil)
-        let record = SourceRecord(sourcePartition: nil, sourceOffset: nil, topic: "counter", valueSchema: nil, value: .null)
+        let record = SourceRecord(
+            sourcePartition: nil,
+            sourceOffset: nil,
+            topic: "counter",
+            valueSchema: nil,
+            value: .null
+        )
         let transformation = try registry.transformations.makeTransformation("UppercaseTopic", configs: [:])
         #expect(try transformation.apply(record)?.topic == "COUNTER")
         let predicate = try registry.transformations.makePredicate("TopicIsCounter", configs: [:])
@@ -242,9 +263,15 @@ import Testing
 
         // GET /connector-plugins reports the plugin's version for its classes.
         let listed = registry.pluginDescriptions(connectorsOnly: false)
-        #expect(listed.contains(.init(className: "fixture.plugins.CounterSourceConnector", kind: .source, version: "1.2.3")))
-        #expect(listed.contains(.init(className: "fixture.plugins.PrefixConverter", kind: .converter, version: "1.2.3")))
-        #expect(listed.contains(.init(className: "fixture.plugins.UppercaseTopic", kind: .transformation, version: "1.2.3")))
+        #expect(
+            listed.contains(.init(className: "fixture.plugins.CounterSourceConnector", kind: .source, version: "1.2.3"))
+        )
+        #expect(
+            listed.contains(.init(className: "fixture.plugins.PrefixConverter", kind: .converter, version: "1.2.3"))
+        )
+        #expect(
+            listed.contains(.init(className: "fixture.plugins.UppercaseTopic", kind: .transformation, version: "1.2.3"))
+        )
         #expect(
             listed.contains(
                 .init(
@@ -260,9 +287,17 @@ import Testing
         let bin = try await PluginFixtures.build(package: "TestPlugins")
         let pluginPath = try PluginFixtures.temporaryDirectory()
         let garbage = (pluginPath as NSString).appendingPathComponent("garbage.bin")
-        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }).write(to: URL(fileURLWithPath: garbage))
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }).write(
+            to: URL(fileURLWithPath: garbage)
+        )
         func install(_ folder: String, library: String?, as fileName: String, _ manifest: PluginManifest) throws {
-            try PluginFixtures.install(library: library, as: fileName, into: pluginPath, folder: folder, manifest: manifest)
+            try PluginFixtures.install(
+                library: library,
+                as: fileName,
+                into: pluginPath,
+                folder: folder,
+                manifest: manifest
+            )
         }
         let good = bin + "/libGoodPlugin.so"
         // A real, loadable library whose manifest claims the next ABI: refused before dlopen.
@@ -358,14 +393,22 @@ import Testing
         #expect(!PluginFixtures.isMapped(pluginPath + "/a-wrong-abi/libWrongABI.so"))
         #expect(report.refused[2].reason.isLibraryNotLoadable)
         #expect(messages[2].hasPrefix("plugin 'corrupt' (\(pluginPath)/b-corrupt): cannot load libCorrupt.so: "))
-        #expect(messages[2].hasSuffix("the file is damaged or not a plugin library for this platform; rebuild it with 'swift-connect plugin package'"))
+        #expect(
+            messages[2].hasSuffix(
+                "the file is damaged or not a plugin library for this platform; rebuild it with 'swift-connect plugin package'"
+            )
+        )
         #expect(
             messages[3]
                 == "plugin 'missing-class' (\(pluginPath)/c-missing-class): plugin.json lists classes its library does "
                 + "not register: sink fixture.plugins.AbsentSinkConnector: register them in the plugin's "
                 + "register(into:), or rebuild it with 'swift-connect plugin package'"
         )
-        #expect(messages[4].contains("plugin 'lying' (\(pluginPath)/d-lying): its library reports ConnectAPI ABI \(worker.abiVersion + 1)"))
+        #expect(
+            messages[4].contains(
+                "plugin 'lying' (\(pluginPath)/d-lying): its library reports ConnectAPI ABI \(worker.abiVersion + 1)"
+            )
+        )
         #expect(
             messages[5]
                 == "plugin 'no-entry' (\(pluginPath)/e-no-entry): libNoEntryPlugin.so has no entry point "
@@ -407,8 +450,12 @@ import Testing
         #expect(report.refused.map(\.description) == [])
         #expect(report.loaded.map(\.name) == ["dep-plugin-a", "dep-plugin-b"])
 
-        let taskA = try #require(registry.connectorPlugin(named: "fixture.depa.DescribeSourceConnector")?.makeSourceTask?())
-        let taskB = try #require(registry.connectorPlugin(named: "fixture.depb.DescribeSourceConnector")?.makeSourceTask?())
+        let taskA = try #require(
+            registry.connectorPlugin(named: "fixture.depa.DescribeSourceConnector")?.makeSourceTask?()
+        )
+        let taskB = try #require(
+            registry.connectorPlugin(named: "fixture.depb.DescribeSourceConnector")?.makeSourceTask?()
+        )
         try await taskA.start(configs: [:])
         try await taskB.start(configs: [:])
         // Interleaved calls: each plugin runs its own copy of Dep, with its own code, layout and state.

@@ -71,7 +71,10 @@ struct PluginIntegrationTests {
             var url = ""
             try await StandaloneWorkerIntegrationTests.waitUntil("the REST API listens") {
                 let logged = try String(contentsOfFile: path("stderr.txt"), encoding: .utf8)
-                url = logged.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } ?? ""
+                url =
+                    logged.split(separator: "\n").first { $0.hasPrefix(prefix) }.map {
+                        String($0.dropFirst(prefix.count))
+                    } ?? ""
                 return !url.isEmpty || !process.isRunning
             }
             let logged = try String(contentsOfFile: path("stderr.txt"), encoding: .utf8)
@@ -102,7 +105,9 @@ struct PluginIntegrationTests {
             let (listing, _) = try await URLSession.shared.data(from: URL(string: url + "connector-plugins")!)
             let plugins = try #require(try JSONSerialization.jsonObject(with: listing) as? [[String: String]])
             #expect(
-                plugins.contains(["class": "fixture.plugins.CounterSourceConnector", "type": "source", "version": "1.2.3"])
+                plugins.contains([
+                    "class": "fixture.plugins.CounterSourceConnector", "type": "source", "version": "1.2.3",
+                ])
             )
 
             kill(process.processIdentifier, SIGINT)
