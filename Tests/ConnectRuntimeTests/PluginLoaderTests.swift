@@ -425,6 +425,26 @@ import Testing
         )
     }
 
+    @Test func inspectsALibraryWithoutAManifest() async throws {
+        let bin = try await PluginFixtures.build(package: "TestPlugins")
+        let loader = PluginLoader()
+        let good = try loader.inspect(library: bin + "/libGoodPlugin.so").get()
+        #expect(good.name == "test-plugins")
+        #expect(good.version == "1.2.3")
+        #expect(good.compatibility == .worker)
+        #expect(good.classes == Self.counterClasses)
+        guard case .failure(let lying) = loader.inspect(library: bin + "/libLyingPlugin.so") else {
+            Issue.record("the lying plugin passed the handshake")
+            return
+        }
+        #expect(lying.description.contains("its library reports ConnectAPI ABI \(ConnectABI.runtimeVersion + 1)"))
+        guard case .failure(let absent) = loader.inspect(library: bin + "/libAbsent.so") else {
+            Issue.record("a missing library was inspected")
+            return
+        }
+        #expect(absent.reason == .libraryMissing(library: "libAbsent.so"))
+    }
+
     @Test func pluginsWithDifferentVersionsOfOneDependencyBothWork() async throws {
         async let binA = PluginFixtures.build(package: "DepPluginA")
         async let binB = PluginFixtures.build(package: "DepPluginB")
