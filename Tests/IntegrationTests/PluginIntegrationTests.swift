@@ -58,7 +58,7 @@ struct PluginIntegrationTests {
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["standalone", path("worker.properties")]
             process.standardOutput = FileHandle.nullDevice
-            FileManager.default.createFile(atPath: path("stderr.txt"), contents: nil)
+            _ = FileManager.default.createFile(atPath: path("stderr.txt"), contents: nil)
             process.standardError = FileHandle(forWritingAtPath: path("stderr.txt"))
             try process.run()
             defer {

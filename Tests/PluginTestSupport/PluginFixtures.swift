@@ -124,7 +124,7 @@ public enum PluginFixtures {
         let scratch = repositoryRoot.appendingPathComponent(".build/plugin-fixtures/\(name)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let log = (scratch as NSString).appendingPathComponent("build.log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let swiftBuild = [
             "swift", "build", "-c", "release", "--package-path", packageDirectory, "--scratch-path", scratch,
         ]
