@@ -119,3 +119,67 @@ struct PluginIntegrationTests {
         }
     }
 }
+
+/// `swift-connect plugin list` as a user runs it (no broker needed).
+@Suite struct PluginListCommandTests {
+    @Test func listsLoadedPluginsAndRefusalsAndFailsOnARefusal() async throws {
+        let binary = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/swift-connect").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw TestFailure("\(binary) is missing: run swift build first")
+        }
+        let bin = try await PluginFixtures.build(package: "TestPlugins")
+        let pluginPath = try PluginFixtures.temporaryDirectory("plugin-list")
+        let good = try PluginFixtures.install(
+            library: bin + "/libGoodPlugin.so",
+            into: pluginPath,
+            folder: "counter",
+            manifest: PluginFixtures.manifest(
+                name: "test-plugins",
+                library: "libGoodPlugin.so",
+                classes: .init(
+                    connectors: [.init(className: "fixture.plugins.CounterSourceConnector", type: .source)],
+                    converters: ["fixture.plugins.PrefixConverter"]
+                )
+            )
+        )
+        func list(_ path: String) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["plugin", "list", path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+
+        let clean = try list(pluginPath)
+        #expect(clean.status == 0)
+        #expect(
+            clean.output == """
+                loaded  test-plugins 1.2.3  \(good)
+                        source           fixture.plugins.CounterSourceConnector
+                        converter        fixture.plugins.PrefixConverter
+                        header_converter fixture.plugins.PrefixConverter
+                        transformation   fixture.plugins.UppercaseTopic
+                        predicate        fixture.plugins.TopicIsCounter
+                1 plugin(s) loaded, 0 refused
+
+                """
+        )
+
+        try PluginFixtures.install(
+            library: nil,
+            into: pluginPath,
+            folder: "old",
+            manifest: PluginFixtures.manifest(name: "old", library: "libOld.so", classes: .init(), abiVersion: 0)
+        )
+        let refused = try list(pluginPath)
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("loaded  test-plugins 1.2.3"))
+        #expect(refused.output.contains("refused plugin 'old' (\(pluginPath)/old) was built for ConnectAPI ABI 0"))
+        #expect(refused.output.hasSuffix("1 plugin(s) loaded, 1 refused\n"))
+    }
+}
