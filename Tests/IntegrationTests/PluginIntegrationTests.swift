@@ -142,20 +142,30 @@ struct PluginIntegrationTests {
                 )
             )
         )
-        func list(_ path: String) throws -> (status: Int32, output: String) {
+        func list(_ path: String) async throws -> (status: Int32, output: String) {
+            let outputFile = (pluginPath as NSString).appendingPathComponent("list-\(UUID().uuidString).txt")
+            _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["plugin", "list", path]
-            let output = Pipe()
-            process.standardOutput = output
+            process.standardOutput = FileHandle(forWritingAtPath: outputFile)
             process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            // Awaits the exit without blocking a thread of the shared pool.
+            let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                }
+            }
+            let output = try String(contentsOfFile: outputFile, encoding: .utf8)
+            try FileManager.default.removeItem(atPath: outputFile)
+            return (status, output)
         }
 
-        let clean = try list(pluginPath)
+        let clean = try await list(pluginPath)
         #expect(clean.status == 0)
         #expect(
             clean.output == """
@@ -176,7 +186,7 @@ struct PluginIntegrationTests {
             folder: "old",
             manifest: PluginFixtures.manifest(name: "old", library: "libOld.so", classes: .init(), abiVersion: 0)
         )
-        let refused = try list(pluginPath)
+        let refused = try await list(pluginPath)
         #expect(refused.status == 1)
         #expect(refused.output.contains("loaded  test-plugins 1.2.3"))
         #expect(refused.output.contains("refused plugin 'old' (\(pluginPath)/old) was built for ConnectAPI ABI 0"))
