@@ -209,7 +209,8 @@ public actor CSVDirectorySourceTask: SourceTask {
         if text == "true" { return .boolean(true) }
         if text == "false" { return .boolean(false) }
         if let integer = Int64(text) { return .int64(integer) }
-        if text.first.map({ $0.isNumber || $0 == "-" || $0 == "." }) == true, let double = Double(text), double.isFinite {
+        if text.first.map({ $0.isNumber || $0 == "-" || $0 == "." }) == true, let double = Double(text), double.isFinite
+        {
             return .float64(double)
         }
         return .string(text)

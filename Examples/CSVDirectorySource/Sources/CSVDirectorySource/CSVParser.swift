@@ -69,7 +69,9 @@ struct CSVParser {
                 position += 1
                 continue
             }
-            guard position == bytes.count || [delimiter, UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[position])
+            guard
+                position == bytes.count
+                    || [delimiter, UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[position])
             else { throw CSVError("Text after a closing quote at byte \(position)") }
             return field
         }

@@ -46,15 +46,20 @@ import Testing
         try directories.write("a.csv", "id,name,note\n1,alice,\n2,bob,\"likes, commas\"\n")
         try directories.write("ignored.txt", "not,csv\n")
 
-        let run = try await SourceConnectorHarness.start(CSVDirectorySourceConnector.self, configs: configs(directories))
+        let run = try await SourceConnectorHarness.start(
+            CSVDirectorySourceConnector.self,
+            configs: configs(directories)
+        )
         let records = try await run.drainUntilEmpty()
         #expect(records.map { field($0, "name") } == ["alice", "bob", "carol"])
         #expect(records.map { field($0, "note") } == [.null, "likes, commas", nil])  // b.csv has no note column
         #expect(records[0].valueSchema?.fields.map(\.name) == ["id", "name", "note"])
         #expect(records[0].valueSchema?.field(named: "id")?.schema == .optionalString)
-        #expect(records.map(\.sourceOffset) == [
-            ["row": .int64(1), "eof": false], ["row": .int64(2), "eof": true], ["row": .int64(1), "eof": true],
-        ])
+        #expect(
+            records.map(\.sourceOffset) == [
+                ["row": .int64(1), "eof": false], ["row": .int64(2), "eof": true], ["row": .int64(1), "eof": true],
+            ]
+        )
         #expect(records[1].headers.lastWithName("csv.file")?.value == "a.csv")
         #expect(records.allSatisfy { $0.topic == "rows" })
 
@@ -137,7 +142,9 @@ import Testing
         )
         let record = try #require(try await run.drainUntilEmpty().first)
         #expect(record.valueSchema == nil)
-        #expect(record.value == .map(["id": .int64(7), "price": .float64(1.5), "ok": true, "name": "x7", "empty": .null]))
+        #expect(
+            record.value == .map(["id": .int64(7), "price": .float64(1.5), "ok": true, "name": "x7", "empty": .null])
+        )
         try await run.stop()
     }
 

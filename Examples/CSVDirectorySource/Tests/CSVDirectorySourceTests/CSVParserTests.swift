@@ -1,5 +1,6 @@
-@testable import CSVDirectorySource
 import Testing
+
+@testable import CSVDirectorySource
 
 @Suite struct CSVParserTests {
     private func rows(_ text: String) throws -> [[String]] {
@@ -7,7 +8,9 @@ import Testing
     }
 
     @Test func quotedFieldsHoldDelimitersLineBreaksAndQuotes() throws {
-        #expect(try rows("a,\"b,c\",\"d\"\"e\"\n\"multi\nline\",x\n") == [["a", "b,c", "d\"e"], ["multi\nline", "x"]])
+        #expect(
+            try rows("a,\"b,c\",\"d\"\"e\"\n\"multi\nline\",x\n") == [["a", "b,c", "d\"e"], ["multi\nline", "x"]]
+        )
     }
 
     @Test func anyLineBreakEndsARowAndTheLastNeedsNone() throws {

@@ -65,7 +65,11 @@ public actor HTTPSinkTask: SinkTask {
     private func send(_ batch: [SinkRecord], to url: URL, _ client: HTTPClient, _ config: HTTPSinkConfig) async throws {
         let response: HTTPClient.Response
         do {
-            response = try await client.post(url, body: Array(Self.body(batch, config.bodyFormat).utf8), headers: config.headers)
+            response = try await client.post(
+                url,
+                body: Array(Self.body(batch, config.bodyFormat).utf8),
+                headers: config.headers
+            )
         } catch {
             context?.timeout(config.retryBackoffMs)
             throw RetriableError("POST to \(Self.redacted(url)) failed", underlying: error)
@@ -90,7 +94,8 @@ public actor HTTPSinkTask: SinkTask {
 
     /// The URL without user information, which may hold a password.
     static func redacted(_ url: URL) -> String {
-        guard url.user != nil || url.password != nil, var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        guard url.user != nil || url.password != nil,
+            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
         else { return url.absoluteString }
         components.user = nil
         components.password = nil

@@ -19,7 +19,10 @@ import Testing
     @Test func postsBatchesOfRecordValuesAsJSONArrays() async throws {
         let server = try TestHTTPServer()
         defer { server.stop() }
-        let harness = try await started(server, ["batch.size": "2", "http.headers": "Authorization: Bearer s3cret|X-Env: test"])
+        let harness = try await started(
+            server,
+            ["batch.size": "2", "http.headers": "Authorization: Bearer s3cret|X-Env: test"]
+        )
         var orders = SinkRecordBuilder(topic: "orders")
         let schema = try SchemaBuilder.struct().field("id", .int64).field("note", .optionalString).build()
         try await harness.put([
@@ -28,9 +31,11 @@ import Testing
             orders.string("plain"),
         ])
         let requests = server.requests
-        #expect(requests.map(\.body) == [
-            #"[{"id":1,"tags":["a","b"]},{"id":2,"note":"line\nbreak \"quoted\""}]"#, #"["plain"]"#,
-        ])
+        #expect(
+            requests.map(\.body) == [
+                #"[{"id":1,"tags":["a","b"]},{"id":2,"note":"line\nbreak \"quoted\""}]"#, #"["plain"]"#,
+            ]
+        )
         #expect(requests.allSatisfy { $0.method == "POST" && $0.path == "/ingest" })
         #expect(requests.first?.headers["authorization"] == "Bearer s3cret")
         #expect(requests.first?.headers["x-env"] == "test")
@@ -46,7 +51,9 @@ import Testing
         let harness = try await started(server, ["http.body.format": "records"])
         var orders = SinkRecordBuilder(topic: "orders", startOffset: 41)
         try await harness.put([orders.string("v", key: "k")])
-        #expect(server.requests.map(\.body) == [#"[{"topic":"orders","partition":0,"offset":41,"key":"k","value":"v"}]"#])
+        #expect(
+            server.requests.map(\.body) == [#"[{"topic":"orders","partition":0,"offset":41,"key":"k","value":"v"}]"#]
+        )
         try await harness.stop()
     }
 
@@ -86,7 +93,9 @@ import Testing
         try await harness.put(orders.strings(["bad", "worse"]))
         let reporter = try #require(harness.errantRecordReporter)
         #expect(await reporter.reportedRecords.map(\.kafkaOffset) == [0, 1])
-        #expect(await reporter.reports.first.map { "\($0.error)" }?.hasPrefix("POST to \(server.url) answered 400") == true)
+        #expect(
+            await reporter.reports.first.map { "\($0.error)" }?.hasPrefix("POST to \(server.url) answered 400") == true
+        )
         try await harness.stop()
     }
 
@@ -105,9 +114,11 @@ import Testing
             "http.url": "ftp://example.com", "batch.size": "0", "http.body.format": "xml",
         ])
         #expect(validation.errors.keys.sorted() == ["batch.size", "http.body.format", "http.url"])
-        #expect(validation["http.url"] == [
-            "Invalid value ftp://example.com for configuration http.url: The URL must start with http:// or https://"
-        ])
+        #expect(
+            validation["http.url"] == [
+                "Invalid value ftp://example.com for configuration http.url: The URL must start with http:// or https://"
+            ]
+        )
         let connector = ConnectorHarness(HTTPSinkConnector.self)
         let error = await #expect(throws: ConfigError.self) {
             try await connector.start(["http.url": "http://x", "http.headers": "token-without-name"])

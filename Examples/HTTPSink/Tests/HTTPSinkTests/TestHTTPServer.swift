@@ -40,7 +40,9 @@ final class TestHTTPServer: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
             close(fd)
@@ -71,7 +73,12 @@ final class TestHTTPServer: Sendable {
 
     /// Stops accepting and waits for the accept thread to end.
     func stop() {
-        guard !finished.withLock({ value in defer { value = true }; return value }) else { return }
+        guard
+            !finished.withLock({ value in
+                defer { value = true }
+                return value
+            })
+        else { return }
         shutdown(socket, Int32(SHUT_RDWR))
         close(socket)
         done.wait()
@@ -126,13 +133,15 @@ final class TestHTTPServer: Sendable {
             return state.statuses.isEmpty ? 200 : state.statuses.removeFirst()
         }
         let body = status < 300 ? "ok" : "rejected"
-        let response = "HTTP/1.1 \(status) Status\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let response =
+            "HTTP/1.1 \(status) Status\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         _ = Array(response.utf8).withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start..<start + needle.count].elementsEqual(needle) {
             return start
         }
         return nil

@@ -32,7 +32,12 @@ public struct SourceConnectorHarness<C: SourceConnector>: Sendable {
         try await connector.start(configs)
         var tasks: [SourceTaskHarness<C.TaskType>] = []
         for config in try await connector.taskConfigs() {
-            let task = SourceTaskHarness(C.TaskType(), configs: config, offsets: offsets, acknowledgement: acknowledgement)
+            let task = SourceTaskHarness(
+                C.TaskType(),
+                configs: config,
+                offsets: offsets,
+                acknowledgement: acknowledgement
+            )
             try await task.start()
             tasks.append(task)
         }

@@ -30,7 +30,8 @@ public enum JSONText {
 
         mutating func expect(_ literal: String, _ value: ConnectValue) throws -> ConnectValue {
             let expected = Array(literal.utf8)
-            guard bytes.count - position >= expected.count, Array(bytes[position..<position + expected.count]) == expected
+            guard bytes.count - position >= expected.count,
+                Array(bytes[position..<position + expected.count]) == expected
             else { throw error("Expected \(literal)") }
             position += expected.count
             return value
@@ -55,7 +56,9 @@ public enum JSONText {
                     }
                     let key = try string()
                     skipWhitespace()
-                    guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("Expected ':'") }
+                    guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                        throw error("Expected ':'")
+                    }
                     position += 1
                     skipWhitespace()
                     map.updateValue(try value(depth: depth + 1), forKey: .string(key))

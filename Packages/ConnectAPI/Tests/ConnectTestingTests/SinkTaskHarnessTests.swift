@@ -215,7 +215,9 @@ import Testing
 
         let json = try builder.json(#"{"id": 7, "price": 1.5, "tags": ["a"], "ok": true, "none": null}"#)
         #expect(json.kafkaOffset == 6 && json.timestamp == 1001 && json.valueSchema == nil)
-        #expect(json.value == .map(["id": .int64(7), "price": .float64(1.5), "tags": ["a"], "ok": true, "none": .null]))
+        #expect(
+            json.value == .map(["id": .int64(7), "price": .float64(1.5), "tags": ["a"], "ok": true, "none": .null])
+        )
 
         let schema = try SchemaBuilder.struct().field("id", .int64).build()
         let value = try Struct(schema: schema, values: [.int64(1)])
@@ -227,7 +229,11 @@ import Testing
 
     @Test func jsonTextReadsEscapesAndRejectsGarbage() throws {
         #expect(try JSONText.parse(#""a\"b\\c\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c\né😀"))
-        #expect(try JSONText.parse(" [1, -2, 3e2, 9223372036854775808] ") == [.int64(1), .int64(-2), .float64(300), .float64(9.223372036854775808e18)])
+        #expect(
+            try JSONText.parse(" [1, -2, 3e2, 9223372036854775808] ") == [
+                .int64(1), .int64(-2), .float64(300), .float64(9.223372036854775808e18),
+            ]
+        )
         #expect(try JSONText.parse("{}") == .map([:]))
         for bad in ["", "{", "[1,]", "tru", "\"open", "{\"a\" 1}", "1 2", "{1: 2}"] {
             #expect(throws: ConnectTestingError.self, "\(bad)") { try JSONText.parse(bad) }

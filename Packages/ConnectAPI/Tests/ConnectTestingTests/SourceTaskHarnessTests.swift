@@ -108,7 +108,10 @@ import Testing
 
     @Test func retriableErrorsArePolledThroughAndOtherErrorsSurface() async throws {
         let record = SourceRecord(sourcePartition: nil, sourceOffset: nil, topic: "t", valueSchema: nil, value: "x")
-        let harness = SourceTaskHarness(ScriptedSourceTask([.retriable, .nothing, .records([record]), .retriable, .fail]), configs: [:])
+        let harness = SourceTaskHarness(
+            ScriptedSourceTask([.retriable, .nothing, .records([record]), .retriable, .fail]),
+            configs: [:]
+        )
         try await harness.start()
         #expect(try await harness.drain(atLeast: 1) == [record])
         #expect(await harness.retriablePollErrors == 1)
@@ -146,7 +149,9 @@ import Testing
         try await harness.start()
         _ = try await harness.poll()
         let error = await #expect(throws: ConnectTestingError.self) { try await harness.commitOffsets() }
-        #expect(error?.message == "Offsets may only contain primitive types as values, but field position contains array")
+        #expect(
+            error?.message == "Offsets may only contain primitive types as values, but field position contains array"
+        )
     }
 
     @Test func theOffsetStoreNormalisesLikeJSONStorage() async throws {

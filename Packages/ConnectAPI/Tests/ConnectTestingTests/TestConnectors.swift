@@ -10,7 +10,14 @@ actor CountingSourceConnector: SourceConnector {
     static let version = "1.0.0"
     static let configDef = ConfigDef([
         ConfigKey("topic", type: .string, validator: .nonEmptyString, importance: .high, documentation: "Topic."),
-        ConfigKey("partitions", type: .int, default: 1, validator: .atLeast(1), importance: .low, documentation: "Count."),
+        ConfigKey(
+            "partitions",
+            type: .int,
+            default: 1,
+            validator: .atLeast(1),
+            importance: .low,
+            documentation: "Count."
+        ),
         ConfigKey(
             "records.per.partition",
             type: .int,
@@ -40,7 +47,9 @@ actor CountingSourceConnector: SourceConnector {
         let taskCount = try parsed.bool("tasks.ignore.max") ? maxTasks + 1 : min(maxTasks, partitions)
         return (0..<taskCount).map { task in
             var config = configs
-            config["assigned"] = stride(from: task, to: partitions, by: taskCount).map(String.init).joined(separator: ",")
+            config["assigned"] = stride(from: task, to: partitions, by: taskCount).map(String.init).joined(
+                separator: ","
+            )
             return config
         }
     }
@@ -71,7 +80,8 @@ actor CountingSourceTask: SourceTask {
         topic = try parsed.string("topic") ?? ""
         perPartition = Int(try parsed.int("records.per.partition"))
         let names = (configs["assigned"] ?? "0").split(separator: ",").map { "p\($0)" }
-        let stored = try await context?.offsetStorageReader.offsets(for: names.map { ["partition": .string($0)] }) ?? [:]
+        let stored =
+            try await context?.offsetStorageReader.offsets(for: names.map { ["partition": .string($0)] }) ?? [:]
         for name in names {
             // Offsets read back as int64 whatever the task wrote.
             if case .int64(let last)? = stored[["partition": .string(name)]]?["n"] {
@@ -234,7 +244,14 @@ actor CollectingSinkConnector: SinkConnector {
     static let version = "1.0.0"
     static let configDef = ConfigDef([
         ConfigKey("url", type: .string, validator: .nonEmptyString, importance: .high, documentation: "Where."),
-        ConfigKey("batch.size", type: .int, default: 10, validator: .atLeast(1), importance: .low, documentation: "Size."),
+        ConfigKey(
+            "batch.size",
+            type: .int,
+            default: 10,
+            validator: .atLeast(1),
+            importance: .low,
+            documentation: "Size."
+        ),
     ])
 
     private var configs: [String: String] = [:]
