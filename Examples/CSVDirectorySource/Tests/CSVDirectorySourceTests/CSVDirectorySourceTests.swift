@@ -39,6 +39,7 @@ import Testing
         record.value.structValue?[name]
     }
 
+    // snippet.testing-source-connector
     @Test func rowsBecomeStructsNamedByTheHeaderWithOffsetsPerFile() async throws {
         let directories = try Directories()
         defer { directories.remove() }
@@ -67,7 +68,9 @@ import Testing
         #expect(run.offsets[["file": "a.csv"]] == ["row": .int64(2), "eof": true])
         #expect(run.offsets[["file": "b.csv"]] == ["row": .int64(1), "eof": true])
     }
+    // snippet.end
 
+    // snippet.testing-source-restart
     @Test func aRestartResumesAfterTheLastRowWrittenToKafka() async throws {
         let directories = try Directories()
         defer { directories.remove() }
@@ -94,6 +97,7 @@ import Testing
         try await second.stop()
         #expect(offsets[["file": "a.csv"]] == ["row": .int64(5), "eof": true])
     }
+    // snippet.end
 
     @Test func aFinishedFileMovesOnlyOnceKafkaAcknowledgedAllItsRows() async throws {
         let directories = try Directories()
@@ -177,6 +181,7 @@ import Testing
         #expect(error?.message == "a.csv data row 1 has 3 fields but the header has 2")
     }
 
+    // snippet.testing-validate
     @Test func validationNamesEachBadKey() async throws {
         let directories = try Directories()
         defer { directories.remove() }
@@ -196,4 +201,5 @@ import Testing
         #expect(same.errors == ["finished.path": ["finished.path must not be the input directory"]])
         #expect(await ConnectorHarness<CSVDirectorySourceConnector>.validate(configs(directories)).isValid)
     }
+    // snippet.end
 }

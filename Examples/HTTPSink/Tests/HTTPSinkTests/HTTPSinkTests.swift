@@ -16,6 +16,7 @@ import Testing
         return try #require(run.tasks.first)
     }
 
+    // snippet.testing-sink-put
     @Test func postsBatchesOfRecordValuesAsJSONArrays() async throws {
         let server = try TestHTTPServer()
         defer { server.stop() }
@@ -44,6 +45,7 @@ import Testing
         #expect(await harness.commit() == .committed([TopicPartition("orders", 0): OffsetAndMetadata(3)]))
         try await harness.stop()
     }
+    // snippet.end
 
     @Test func theRecordsFormatCarriesTopicPartitionOffsetAndKey() async throws {
         let server = try TestHTTPServer()
@@ -57,6 +59,7 @@ import Testing
         try await harness.stop()
     }
 
+    // snippet.testing-sink-retry
     @Test func serverErrorsAreRetriedWithoutPostingAcceptedRecordsTwice() async throws {
         let server = try TestHTTPServer()
         defer { server.stop() }
@@ -71,6 +74,7 @@ import Testing
         #expect(await harness.currentOffsets == [TopicPartition("orders", 0): OffsetAndMetadata(2)])
         try await harness.stop()
     }
+    // snippet.end
 
     @Test func anUnreachableEndpointIsRetriable() async throws {
         let server = try TestHTTPServer()
