@@ -1,3 +1,4 @@
+import ConnectAPI
 import Testing
 
 @testable import CSVDirectorySource
@@ -26,5 +27,14 @@ import Testing
 
     @Test func columnNamesAreMadeUnique() {
         #expect(CSVDirectorySourceTask.columnNames(["id", "", " id ", "x"]) == ["id", "column2", "id_2", "x"])
+    }
+}
+
+@Suite struct RegistrationTests {
+    @Test func thePluginRegistersTheConnectorUnderItsClassName() {
+        let registrar = ConnectPluginRegistrar(pluginName: "csv", version: "0.1.0")
+        register(into: registrar)
+        #expect(registrar.sourceConnectors.map(\.className) == ["com.example.csv.CSVDirectorySourceConnector"])
+        #expect(registrar.sinkConnectors.isEmpty)
     }
 }

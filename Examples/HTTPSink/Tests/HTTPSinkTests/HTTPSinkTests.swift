@@ -130,3 +130,11 @@ import Testing
         #expect(error?.message.contains("token-without-name") == false)
     }
 }
+
+@Suite struct RegistrationTests {
+    @Test func thePluginRegistersTheConnectorUnderItsClassName() {
+        let registrar = ConnectPluginRegistrar(pluginName: "http", version: "0.1.0")
+        register(into: registrar)
+        #expect(registrar.sinkConnectors.map(\.className) == ["com.example.http.HTTPSinkConnector"])
+    }
+}
