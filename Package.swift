@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "ConnectEmbedded",
             dependencies: [
-                "ConnectRuntime", "ConnectREST", "ConnectJSON", "KafkaNIO", connectAPI,
+                "ConnectRuntime", "ConnectREST", "ConnectJSON", "KafkaNIO", "KafkaProtocol", connectAPI,
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -4,6 +4,7 @@ import ConnectREST
 import ConnectRuntime
 import Foundation
 import KafkaNIO
+import KafkaProtocol
 import Logging
 import NIOCore
 

@@ -68,33 +68,28 @@ struct EmbeddedWorkerIntegrationTests {
     }
     // snippet.end
 
-    @Test func refusedConfigurationsAndFailedTasksSayWhy() async throws {
+    @Test func refusedConfigurationsAndTimeoutsSayWhy() async throws {
         let worker = try await EmbeddedConnectWorker.start(
             bootstrapServers: try TestEnvironment.requireBootstrap(),
             plugins: Self.plugins
         )
-        do {
-            let refused = await #expect(throws: EmbeddedConnectError.self) {
-                try await worker.createConnector("nope", config: ["connector.class": "NoSuchConnector"])
-            }
-            #expect(refused?.status == 400)
-            #expect(refused?.message.contains("NoSuchConnector") == true)
-
-            // A sink without topics is refused by validation, with the key named.
-            let invalid = await #expect(throws: EmbeddedConnectError.self) {
-                try await worker.createConnector("sink", config: ["connector.class": "FileStreamSink"])
-            }
-            #expect(invalid?.message.contains("topics") == true)
-
-            // A wait that cannot succeed reports the last status.
-            let timeout = await #expect(throws: EmbeddedConnectError.self) {
-                try await worker.awaitConnectorAndTasksRunning("missing", timeout: .milliseconds(300))
-            }
-            #expect(timeout?.message.contains("the connector does not exist") == true)
-        } catch {
-            await worker.stop()
-            throw error
+        let refused = await #expect(throws: EmbeddedConnectError.self) {
+            try await worker.createConnector("nope", config: ["connector.class": "NoSuchConnector"])
         }
+        #expect(refused?.status == 400)
+        #expect(refused?.message.contains("NoSuchConnector") == true)
+
+        // A sink without topics is refused by validation, with the key named.
+        let invalid = await #expect(throws: EmbeddedConnectError.self) {
+            try await worker.createConnector("sink", config: ["connector.class": "FileStreamSink"])
+        }
+        #expect(invalid?.message.contains("topics") == true)
+
+        // A wait that cannot succeed reports the last status.
+        let timeout = await #expect(throws: EmbeddedConnectError.self) {
+            try await worker.awaitConnectorAndTasksRunning("missing", timeout: .milliseconds(300))
+        }
+        #expect(timeout?.message.contains("the connector does not exist") == true)
         await worker.stop()
     }
 }
