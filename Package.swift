@@ -134,6 +134,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test helper: builds the fixture plugin packages in Tests/Fixtures/Plugins and lays out plugin
+        // folders (plugin loader, CLI and worker tests).
+        .target(
+            name: "PluginTestSupport",
+            dependencies: ["ConnectRuntime", connectAPI],
+            path: "Tests/PluginTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
@@ -168,6 +176,7 @@ let package = Package(
             name: "ConnectRuntimeTests",
             dependencies: [
                 "ConnectRuntime", connectAPI, "ConnectJSON", "ConnectTransforms", "ConnectFile", "KafkaNIO",
+                "PluginTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -199,7 +208,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "KafkaNIO", "KafkaProtocol", connectAPI, "ConnectRuntime", "ConnectFile", "ConnectREST",
-                "ConnectEmbedded",
+                "ConnectEmbedded", "PluginTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

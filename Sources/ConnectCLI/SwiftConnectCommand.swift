@@ -5,7 +5,7 @@ struct SwiftConnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swift-connect",
         abstract: "SwiftConnect: a Kafka Connect runtime in Swift.",
-        subcommands: [KafkaCommand.self, StandaloneCommand.self]
+        subcommands: [KafkaCommand.self, StandaloneCommand.self, PluginCommand.self]
     )
 
     static func main() async {
