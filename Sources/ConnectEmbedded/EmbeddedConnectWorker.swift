@@ -39,6 +39,9 @@ public actor EmbeddedConnectWorker {
     public nonisolated let workerProperties: [String: String]
     /// The broker the worker and the helpers use.
     public nonisolated let bootstrapServers: String
+    /// What loading `plugin.path` did (empty without `plugin.path`): the plugins loaded and each
+    /// refusal with its reason.
+    public nonisolated let pluginReport: PluginLoadReport
 
     private let server: ConnectRESTServer
     private let cluster: KafkaCluster
@@ -51,9 +54,11 @@ public actor EmbeddedConnectWorker {
         server: ConnectRESTServer,
         restURL: String,
         workerProperties: [String: String],
+        pluginReport: PluginLoadReport,
         cluster: KafkaCluster,
         scratch: URL
     ) {
+        self.pluginReport = pluginReport
         self.herder = herder
         self.server = server
         self.restURL = restURL
@@ -67,7 +72,9 @@ public actor EmbeddedConnectWorker {
     /// Starts a worker and its REST server.
     /// - Parameters:
     ///   - bootstrapServers: The broker (tests: `KAFKA_BOOTSTRAP_SERVERS`).
-    ///   - workerProperties: Worker keys overriding the defaults above (`plugin.path`, converters, …).
+    ///   - workerProperties: Worker keys overriding the defaults above (converters, `consumer.*`, …).
+    ///     With `plugin.path`, the plugins found there are loaded into `plugins` as the standalone
+    ///     command loads them (see ``pluginReport``).
     ///   - plugins: The connectors, converters and transforms the worker knows (register your
     ///     connector here to test it compiled in; `.kafkaBuiltIns` has no connectors).
     ///   - logger: Where the worker logs.
@@ -92,6 +99,10 @@ public actor EmbeddedConnectWorker {
         props.merge(workerProperties) { _, new in new }
         do {
             let config = try WorkerConfig(standalone: props)
+            var plugins = plugins
+            // An empty plugin.path loads nothing and reports nothing.
+            let pluginReport = PluginLoader().load(pluginPath: config.pluginPath, into: &plugins)
+            for refusal in pluginReport.refused { logger.error("Refused \(refusal)") }
             let worker = try Worker(
                 config: config,
                 plugins: plugins,
@@ -120,6 +131,7 @@ public actor EmbeddedConnectWorker {
                 server: server,
                 restURL: "http://127.0.0.1:\(port)",
                 workerProperties: props,
+                pluginReport: pluginReport,
                 cluster: cluster,
                 scratch: scratch
             )
