@@ -7,9 +7,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for the tests (the HTTPSink example's test server): records every request and answers with the
-/// scripted statuses (then 200), one request per connection (`Connection: close`). Runs its accept
-/// loop on a thread of its own; ``stop()`` closes the socket and joins it.
+/// A small HTTP/1.1 server on 127.0.0.1 for the tests (a copy of the HTTPSink example's test server,
+/// which lives in another package): records every request and answers with the scripted statuses
+/// (then 200), one request per connection (`Connection: close`). Runs its accept loop on a thread of
+/// its own; ``stop()`` closes the socket and joins it.
 final class HTTPReceiver: Sendable {
     struct Request: Sendable {
         var method: String
