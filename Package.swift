@@ -7,6 +7,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let connectAPI: Target.Dependency = .product(name: "ConnectAPI", package: "ConnectAPI")
+let connectTesting: Target.Dependency = .product(name: "ConnectTesting", package: "ConnectAPI")
 
 let package = Package(
     name: "swift-connect",
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "ConnectFile", targets: ["ConnectFile"]),
         .library(name: "ConnectDataGen", targets: ["ConnectDataGen"]),
         .library(name: "ConnectREST", targets: ["ConnectREST"]),
+        .library(name: "ConnectEmbedded", targets: ["ConnectEmbedded"]),
         .executable(name: "swift-connect", targets: ["ConnectCLI"]),
     ],
     dependencies: [
@@ -84,6 +86,17 @@ let package = Package(
                 "ConnectRuntime", connectAPI, "ConnectJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // An embedded standalone worker with its REST API for connector integration tests against a
+        // real broker (Kafka's EmbeddedConnectCluster); docs/guides/testing-your-connector.md.
+        .target(
+            name: "ConnectEmbedded",
+            dependencies: [
+                "ConnectRuntime", "ConnectREST", "ConnectJSON", "KafkaNIO", "KafkaProtocol", connectAPI,
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -178,7 +191,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ConnectFileTests",
-            dependencies: ["ConnectFile", connectAPI],
+            dependencies: ["ConnectFile", connectAPI, connectTesting],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConnectTestingTests",
+            dependencies: [connectTesting, connectAPI],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -190,7 +208,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "KafkaNIO", "KafkaProtocol", connectAPI, "ConnectRuntime", "ConnectFile", "ConnectREST",
-                "PluginTestSupport",
+                "ConnectEmbedded", "PluginTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

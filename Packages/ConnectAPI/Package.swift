@@ -12,11 +12,17 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "ConnectAPI",
     products: [
-        .library(name: "ConnectAPI", type: .dynamic, targets: ["ConnectAPI"])
+        .library(name: "ConnectAPI", type: .dynamic, targets: ["ConnectAPI"]),
+        // The in-process test kit for connector packages (docs/guides/testing-your-connector.md).
+        .library(name: "ConnectTesting", targets: ["ConnectTesting"]),
     ],
     targets: [
         // What connector authors import; no dependency beyond the standard library and Foundation.
-        .target(name: "ConnectAPI", swiftSettings: swiftSettings)
+        .target(name: "ConnectAPI", swiftSettings: swiftSettings),
+        // Runs a connector's tasks the way the worker does, without a broker; ConnectAPI only, so that
+        // a connector package's tests build in seconds.
+        // (Its tests, like ConnectAPI's, live in the root package: Tests/ConnectTestingTests.)
+        .target(name: "ConnectTesting", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

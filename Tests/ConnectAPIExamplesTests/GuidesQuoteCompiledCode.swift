@@ -3,8 +3,9 @@ import Testing
 
 /// Keeps the connector-author guides in `docs/guides` identical to the code that compiles.
 ///
-/// A snippet is the lines between `// snippet.<name>` and `// snippet.end` in a Swift file under
-/// `Sources/ConnectAPIExamples` or `Tests/ConnectAPIExamplesTests`, without their common indentation.
+/// A snippet is the lines between `// snippet.<name>` and `// snippet.end` in a Swift file under one of
+/// ``Snippet/folders`` (the examples, their tests, the example plugin packages, the integration tests),
+/// without their common indentation.
 /// A guide quotes one with a fenced `swift` block right after `<!-- snippet: <name> -->`, and names
 /// the file in the text just before the marker. Every `swift` block of a guide must be such a quote.
 ///
@@ -15,6 +16,7 @@ import Testing
         "docs/guides/writing-a-source-connector.md",
         "docs/guides/writing-a-sink-connector.md",
         "docs/guides/data-model.md",
+        "docs/guides/testing-your-connector.md",
     ]
 
     @Test(arguments: guides) func everySwiftBlockQuotesASnippetVerbatim(guide: String) throws {
@@ -70,7 +72,12 @@ private struct Snippet {
     var file: String
     var code: String
 
-    static let folders = ["Sources/ConnectAPIExamples", "Tests/ConnectAPIExamplesTests"]
+    static let folders = [
+        "Sources/ConnectAPIExamples", "Tests/ConnectAPIExamplesTests", "Tests/IntegrationTests",
+        // The example plugin packages' sources and tests (not their .build folders).
+        "Examples/CSVDirectorySource/Sources", "Examples/CSVDirectorySource/Tests",
+        "Examples/HTTPSink/Sources", "Examples/HTTPSink/Tests",
+    ]
 
     /// Every snippet by name.
     /// - Throws: ``Malformed`` for nested, unterminated or duplicate regions.
