@@ -32,24 +32,15 @@ struct DistributedStoresIntegrationTests {
         return try DistributedConfig(props)
     }
 
-    /// Runs `body` with started stores, stopping them after (also on failure).
-    static func withStarted<Store: Sendable, T>(
-        _ stores: [Store],
-        start: (Store) async throws -> Void,
-        stop: (Store) async -> Void,
-        _ body: () async throws -> T
-    ) async throws -> T {
-        var started: [Store] = []
+    /// Runs `body` with `store` started, stopping it after (also on failure).
+    static func withStarted<T>(_ store: some StartableStore, _ body: () async throws -> T) async throws -> T {
+        try await store.start()
         do {
-            for store in stores {
-                try await start(store)
-                started.append(store)
-            }
             let result = try await body()
-            for store in started { await stop(store) }
+            await store.stop()
             return result
         } catch {
-            for store in started { await stop(store) }
+            await store.stop()
             throw error
         }
     }
@@ -87,9 +78,11 @@ struct DistributedStoresIntegrationTests {
         let other = OffsetKey(namespace: "source", partition: ["filename": .string("/tmp/b.txt")])
         let elsewhere = OffsetKey(namespace: "another", partition: ["shard": .int32(1)])
         try await first.start()
-        try await first.set([file: ["position": .int64(10)], other: ["position": .int64(3)], elsewhere: ["n": .int32(1)]])
+        try await first.set([
+            file: ["position": .int64(10)], other: ["position": .int64(3)], elsewhere: ["n": .int32(1)],
+        ])
         try await first.set([file: ["position": .int64(20)], other: nil])
-        try await Self.withStarted([second], start: { try await $0.start() }, stop: { await $0.stop() }) {
+        try await Self.withStarted(second) {
             // The second store read the topic at start: last value per key wins, the tombstone removes.
             #expect(try await second.get([file, other]) == [file: ["position": .int64(20)]])
             #expect(try await second.partitions(namespace: "source") == [["filename": .string("/tmp/a.txt")]])
@@ -109,14 +102,21 @@ struct DistributedStoresIntegrationTests {
         try await first.start()
         try await first.put(.connector("source", running))
         try await first.put(.task(task, running))
-        let topic = TopicStatusValue(topic: "orders", connector: "source", task: 0, discoverTimestamp: 1_700_000_000_000)
+        let topic = TopicStatusValue(
+            topic: "orders",
+            connector: "source",
+            task: 0,
+            discoverTimestamp: 1_700_000_000_000
+        )
         try await first.put(.topic(topic: "orders", connector: "source", topic))
-        try await Self.withStarted([second], start: { try await $0.start() }, stop: { await $0.stop() }) {
+        try await Self.withStarted(second) {
             #expect(second.connector("source") == running)
             #expect(second.tasks(of: "source") == [task: running])
             #expect(second.topics(of: "source") == [topic])
             // A worker of an older generation may not overwrite another's newer status safely...
-            try await second.putSafe(.task(task, StatusRecordValue(state: .unassigned, workerID: "worker-b:8083", generation: 1)))
+            try await second.putSafe(
+                .task(task, StatusRecordValue(state: .unassigned, workerID: "worker-b:8083", generation: 1))
+            )
             // ...but may write its own FAILED normally; the first worker reads it.
             let failed = StatusRecordValue(state: .failed, trace: "boom", workerID: "worker-b:8083", generation: 3)
             try await second.put(.connector("source", failed))
@@ -139,7 +139,7 @@ struct DistributedStoresIntegrationTests {
         try await leader.start()
         try await leader.putConnectorConfig("source", config: connector, targetState: .paused)
         try await leader.putTaskConfigs("source", [["task": "0"], ["task": "1"]])
-        try await Self.withStarted([follower], start: { try await $0.start() }, stop: { await $0.stop() }) {
+        try await Self.withStarted(follower) {
             let snapshot = follower.snapshot()
             #expect(snapshot.connectorConfigs == ["source": connector])
             #expect(snapshot.targetState("source") == .paused)
@@ -147,7 +147,9 @@ struct DistributedStoresIntegrationTests {
             #expect(snapshot.taskConfig(ConnectorTaskID(connector: "source", task: 1)) == ["task": "1"])
 
             // Task configs written without their commit (a leader that died mid-batch) are not applied.
-            let producer = KafkaProducer(configuration: KafkaProducerConfiguration(client: try TestEnvironment.clientConfiguration()))
+            let producer = KafkaProducer(
+                configuration: KafkaProducerConfiguration(client: try TestEnvironment.clientConfiguration())
+            )
             for index in 0..<3 {
                 let record = try ConfigRecordCodec.encode(
                     .taskConfig(ConnectorTaskID(connector: "source", task: index), ["task": "new-\(index)"])
@@ -206,7 +208,12 @@ struct DistributedStoresIntegrationTests {
         let config = try Self.config()
         try await TestEnvironment.withCluster { cluster in
             try await KafkaAdminClient(cluster: cluster).createTopics([
-                .init(name: config.statusTopic.name, partitions: 2, replicationFactor: 1, configs: ["cleanup.policy": "delete"])
+                .init(
+                    name: config.statusTopic.name,
+                    partitions: 2,
+                    replicationFactor: 1,
+                    configs: ["cleanup.policy": "delete"]
+                )
             ])
         }
         let store = try KafkaStatusBackingStore(config: config)
@@ -273,7 +280,14 @@ struct DistributedStoresIntegrationTests {
             #expect(task?.trace == "java.lang.RuntimeException: boom\n\tat X.y(X.java:1)")
             #expect(
                 statuses.topics(of: "java-source")
-                    == [TopicStatusValue(topic: "orders", connector: "java-source", task: 0, discoverTimestamp: 1_700_000_000_000)]
+                    == [
+                        TopicStatusValue(
+                            topic: "orders",
+                            connector: "java-source",
+                            task: 0,
+                            discoverTimestamp: 1_700_000_000_000
+                        )
+                    ]
             )
         } catch {
             await configs.stop()
@@ -297,3 +311,13 @@ struct DistributedStoresIntegrationTests {
         }
     }
 }
+
+/// What the stores have in common, for ``DistributedStoresIntegrationTests/withStarted(_:_:)``.
+protocol StartableStore: Sendable {
+    func start() async throws
+    func stop() async
+}
+
+extension KafkaConfigBackingStore: StartableStore {}
+extension KafkaOffsetBackingStore: StartableStore {}
+extension KafkaStatusBackingStore: StartableStore {}

@@ -174,7 +174,8 @@ public struct DistributedConfig: Sendable {
     /// Kafka's KIP-605 topic settings: `<prefix><topic config>` keys other than the worker's own
     /// (`topic`, `partitions`, `replication.factor`) go into the topic's creation; a cleanup policy
     /// other than `compact` is refused.
-    private static func topicConfigs(_ props: [String: String], prefix: String) throws(ConfigError) -> [String: String] {
+    private static func topicConfigs(_ props: [String: String], prefix: String) throws(ConfigError) -> [String: String]
+    {
         var configs: [String: String] = [:]
         for (key, value) in props where key.hasPrefix(prefix) {
             let name = String(key.dropFirst(prefix.count))

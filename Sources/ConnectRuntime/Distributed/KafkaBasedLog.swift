@@ -217,7 +217,9 @@ public final class KafkaBasedLog: Sendable {
     }
 
     /// Writes records in order and waits for all of them; the result of each is at its index.
-    public func send(_ records: [(key: [UInt8]?, value: [UInt8]?)]) async throws -> [Result<KafkaNIO.RecordMetadata, KafkaError>] {
+    public func send(
+        _ records: [(key: [UInt8]?, value: [UInt8]?)]
+    ) async throws -> [Result<KafkaNIO.RecordMetadata, KafkaError>] {
         guard let producer = state.withLock({ $0.isStopped ? nil : $0.producer }) else { throw KafkaError.shutDown }
         return await producer.send(
             contentsOf: records.map { record in
@@ -287,7 +289,8 @@ public final class KafkaBasedLog: Sendable {
     private func verifyCompacted(_ admin: KafkaAdminClient) async throws {
         let entries: [KafkaAdminClient.ConfigEntry]
         do {
-            entries = try await admin.describeConfigs(topic: topic.name, keys: ["cleanup.policy"])
+            // All configs: the test broker cannot parse a DescribeConfigs that names its keys.
+            entries = try await admin.describeConfigs(topic: topic.name)
         } catch let error as KafkaError where !error.isRetriable {
             logger.info("cannot verify the cleanup policy of topic '\(topic.name)': \(error)")
             return

@@ -131,7 +131,9 @@ public final class KafkaConfigBackingStore: Sendable {
         let tasks = configs.enumerated().map { index, config in
             ConfigRecord.taskConfig(ConnectorTaskID(connector: connector, task: index), config)
         }
-        try await write(tasks + [.commit(connector, taskCount: configs.count)], readBefore: true)
+        // As Kafka: read to the end, write the tasks, read to the end, write the commit, read to the end.
+        let commit: [ConfigRecord] = [.commit(connector, taskCount: configs.count)]
+        try await write(batches: tasks.isEmpty ? [commit] : [tasks, commit], readBefore: true)
     }
 
     /// Sets a connector's target state (any worker may).
@@ -159,10 +161,15 @@ public final class KafkaConfigBackingStore: Sendable {
         try await write([.loggerLevel(namespace: namespace, level: level)], readBefore: false)
     }
 
-    /// Sends `records` in order, each after the previous was acknowledged (a commit must never
-    /// overtake its task configs), then reads to the end; all within ``readWriteTimeout`` (the
-    /// producer's `delivery.timeout.ms` is that long too, so a send never outlives the write).
     private func write(_ records: [ConfigRecord], readBefore: Bool) async throws {
+        try await write(batches: [records], readBefore: readBefore)
+    }
+
+    /// Sends the records of each batch in order, each after the previous was acknowledged (a commit
+    /// must never overtake its task configs), and reads to the end after each batch; all within
+    /// ``readWriteTimeout`` (the producer's `delivery.timeout.ms` is that long too, so a send never
+    /// outlives the write).
+    private func write(batches: [[ConfigRecord]], readBefore: Bool) async throws {
         let log = try requireLog()
         let deadline = ContinuousClock.now + Self.readWriteTimeout
         func remaining() throws -> Duration {
@@ -176,10 +183,12 @@ public final class KafkaConfigBackingStore: Sendable {
             return left
         }
         if readBefore { try await log.readToEnd(timeout: try remaining()) }
-        for record in try records.map(ConfigRecordCodec.encode) {
-            _ = try remaining()
-            try await log.send(key: Array(record.key.utf8), value: record.value)
+        for records in batches {
+            for record in try records.map(ConfigRecordCodec.encode) {
+                _ = try remaining()
+                try await log.send(key: Array(record.key.utf8), value: record.value)
+            }
+            try await log.readToEnd(timeout: try remaining())
         }
-        try await log.readToEnd(timeout: try remaining())
     }
 }

@@ -61,7 +61,10 @@ import Testing
 
     @Test func internalClientsAreNamedAfterTheGroupAndClientID() throws {
         var props = Self.required
-        #expect(try DistributedConfig(props).clientProperties(clientIDSuffix: "configs")["client.id"] == "connect-cluster-configs")
+        #expect(
+            try DistributedConfig(props).clientProperties(clientIDSuffix: "configs")["client.id"]
+                == "connect-cluster-configs"
+        )
         props["client.id"] = "worker-1"
         let named = try DistributedConfig(props).clientProperties(clientIDSuffix: "statuses")
         #expect(named["client.id"] == "connect-cluster-worker-1-statuses")
