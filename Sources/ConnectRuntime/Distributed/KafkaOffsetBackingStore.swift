@@ -35,11 +35,13 @@ public final class KafkaOffsetBackingStore: OffsetBackingStore {
     }
 
     /// Applies a record read from the offsets topic.
-    public func consume(_ record: KafkaConsumerRecord) {
+    func consume(_ record: KafkaConsumerRecord) {
         let key = record.key.map { Array($0.readableBytesView) }
         let value = record.value.map { Array($0.readableBytesView) }
         guard let (offsetKey, offset) = OffsetRecordCodec.decode(key: key, value: value) else {
-            logger.warning("ignoring offsets topic record at \(record.partition):\(record.offset) with an unusable key")
+            logger.warning(
+                "ignoring offsets topic record at \(record.partition):\(record.offset): key or value unusable"
+            )
             return
         }
         offsets.withLock { $0[offsetKey] = offset }
