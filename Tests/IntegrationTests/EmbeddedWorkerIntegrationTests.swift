@@ -49,10 +49,10 @@ struct EmbeddedWorkerIntegrationTests {
             try await worker.createTopic(produced)
             try await worker.produce(topic: produced, values: ["x", "y"], keys: ["k1", nil])
             try await worker.createConnector(
-                "sink",
+                "embedded-sink",
                 config: ["connector.class": "FileStreamSink", "file": output, "topics": produced]
             )
-            try await worker.awaitConnectorAndTasksRunning("sink", tasks: 1)
+            try await worker.awaitConnectorAndTasksRunning("embedded-sink", tasks: 1)
             try await worker.awaitCondition("the sink to write both values") {
                 (try? String(contentsOfFile: output, encoding: .utf8)) == "x\ny\n"
             }
@@ -61,7 +61,7 @@ struct EmbeddedWorkerIntegrationTests {
             try await worker.awaitConnectorDeleted("source")
             #expect(try await worker.connectorStatus("source") == nil)
             let listed = try await worker.rest("GET", "/connectors")
-            #expect(listed.json == ["sink"])
+            #expect(listed.json == ["embedded-sink"])
         } catch {
             await worker.stop()
             throw error
@@ -84,7 +84,7 @@ struct EmbeddedWorkerIntegrationTests {
 
         // A sink without topics is refused by validation, with the key named.
         let invalid = await #expect(throws: EmbeddedConnectError.self) {
-            try await worker.createConnector("sink", config: ["connector.class": "FileStreamSink"])
+            try await worker.createConnector("embedded-sink", config: ["connector.class": "FileStreamSink"])
         }
         #expect(invalid?.message.contains("topics") == true)
 

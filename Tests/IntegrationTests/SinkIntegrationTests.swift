@@ -94,7 +94,7 @@ struct SinkIntegrationTests {
                     allowReplace: false
                 )
                 try await herder.putConnectorConfig(
-                    name: "sink",
+                    name: "copy-sink",  // a connector name no other test uses: its group is connect-<name>
                     config: ["connector.class": "FileStreamSink", "file": output, "topics": topic],
                     allowReplace: false
                 )
@@ -102,7 +102,7 @@ struct SinkIntegrationTests {
                     Self.lines(output).count >= lines.count
                 }
                 #expect(Self.lines(output) == lines)
-                let status = try await herder.connectorStatus("sink")
+                let status = try await herder.connectorStatus("copy-sink")
                 #expect(status.type == .sink)
                 #expect(status.tasks.map(\.status.state) == [.running])
 
