@@ -18,7 +18,9 @@ let package = Package(
         .library(name: "ConnectFile", targets: ["ConnectFile"]),
         .library(name: "ConnectDataGen", targets: ["ConnectDataGen"]),
         .library(name: "ConnectREST", targets: ["ConnectREST"]),
-        .executable(name: "swift-connect", targets: ["ConnectCLI"]),
+        // The CLI as a library: `plugin build-worker` builds workers with connectors compiled in on it.
+        .library(name: "ConnectCLICore", targets: ["ConnectCLICore"]),
+        .executable(name: "swift-connect", targets: ["swift-connect"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -102,8 +104,9 @@ let package = Package(
             dependencies: ["ConnectAPI", "ConnectJSON", "ConnectTransforms"],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "ConnectCLI",
+        // Everything `swift-connect` does; its main is SwiftConnectCLI.main(compiledIn:).
+        .target(
+            name: "ConnectCLICore",
             dependencies: [
                 "KafkaNIO",
                 "KafkaProtocol",
@@ -116,6 +119,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/ConnectCLI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "swift-connect",
+            dependencies: ["ConnectCLICore"],
+            path: "Sources/swift-connect",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConnectCLITests",
+            dependencies: ["ConnectCLICore", "ConnectAPI", "ConnectRuntime"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
