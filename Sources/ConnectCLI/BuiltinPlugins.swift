@@ -18,8 +18,12 @@ extension PluginRegistry {
 
     /// Adds a compiled-in package's connectors.
     mutating func addCompiledIn(_ registrar: ConnectPluginRegistrar) {
-        func addSource<C: SourceConnector>(_ type: C.Type, _ className: String) { register(source: type, className: className) }
-        func addSink<C: SinkConnector>(_ type: C.Type, _ className: String) { register(sink: type, className: className) }
+        func addSource<C: SourceConnector>(_ type: C.Type, _ className: String) {
+            register(source: type, className: className)
+        }
+        func addSink<C: SinkConnector>(_ type: C.Type, _ className: String) {
+            register(sink: type, className: className)
+        }
         for entry in registrar.sourceConnectors { addSource(entry.type, entry.className) }
         for entry in registrar.sinkConnectors { addSink(entry.type, entry.className) }
     }

@@ -16,13 +16,15 @@ import Testing
         ], "targets": []}
         """
 
-    @Test(arguments: [
-        ("../Demo", "../Demo", nil),
-        ("../Demo:DemoConnectors", "../Demo", "DemoConnectors"),
-        ("/a:b/Demo", "/a:b/Demo", nil),
-        ("/a:b/Demo:X", "/a:b/Demo", "X"),
-        ("Demo:", "Demo:", nil),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("../Demo", "../Demo", nil),
+            ("../Demo:DemoConnectors", "../Demo", "DemoConnectors"),
+            ("/a:b/Demo", "/a:b/Demo", nil),
+            ("/a:b/Demo:X", "/a:b/Demo", "X"),
+            ("Demo:", "Demo:", nil),
+        ] as [(String, String, String?)]
+    )
     func specsArePathAndOptionalProduct(spec: String, path: String, product: String?) {
         let parsed = CompiledInConnectorPackage.parseSpec(spec)
         #expect(parsed.path == path)
@@ -32,7 +34,9 @@ import Testing
     @Test func theOnlyPlainLibraryIsChosenNotTheDynamicPluginLibrary() throws {
         let description = try PackageDescriptionDump.parse(Self.generatedPackage)
         let chosen = try CompiledInConnectorPackage.choose(product: nil, path: "/p/Demo", from: description)
-        #expect(chosen == CompiledInConnectorPackage(path: "/p/Demo", product: "DemoConnectors", module: "DemoConnectors"))
+        #expect(
+            chosen == CompiledInConnectorPackage(path: "/p/Demo", product: "DemoConnectors", module: "DemoConnectors")
+        )
         #expect(chosen.identity == "Demo")
         #expect {
             try CompiledInConnectorPackage.choose(product: "DemoPlugin", path: "/p/Demo", from: description)
@@ -42,7 +46,8 @@ import Testing
         #expect {
             try CompiledInConnectorPackage.choose(product: "Nope", path: "/p/Demo", from: description)
         } throws: { error in
-            (error as? PluginAuthoringError)?.message == "/p/Demo has no product Nope; its connector libraries: DemoConnectors"
+            (error as? PluginAuthoringError)?.message
+                == "/p/Demo has no product Nope; its connector libraries: DemoConnectors"
         }
     }
 

@@ -128,7 +128,9 @@ import Testing
                 isFile: Self.files(["/opt/api/Package.swift"])
             )
         } throws: { error in
-            (error as? PluginAuthoringError)?.message.hasPrefix("--swift-connect /opt/api is not a swift-connect checkout")
+            (error as? PluginAuthoringError)?.message.hasPrefix(
+                "--swift-connect /opt/api is not a swift-connect checkout"
+            )
                 == true
         }
     }

@@ -66,7 +66,9 @@ import Testing
         #expect(manifest.hasPrefix("// swift-tools-version:6.0\n"))
         #expect(manifest.contains(#"name: "HttpPoller","#))
         #expect(manifest.contains(#".package(path: "/src/swift-connect/Packages/ConnectAPI")"#))
-        #expect(manifest.contains(#".library(name: "HttpPollerPlugin", type: .dynamic, targets: ["HttpPollerPlugin"])"#))
+        #expect(
+            manifest.contains(#".library(name: "HttpPollerPlugin", type: .dynamic, targets: ["HttpPollerPlugin"])"#)
+        )
         #expect(manifest.contains(#".library(name: "HttpPollerConnectors", targets: ["HttpPollerConnectors"])"#))
         #expect(manifest.contains(#".testTarget("#) && manifest.contains(#"name: "HttpPollerConnectorsTests""#))
         // Never the ConnectAPI target by name: that would link a private static copy.
@@ -77,7 +79,9 @@ import Testing
     @Test func withConnectTestingTheTestsUseItsHarnesses() throws {
         let plain = try Self.scaffold([.source, .sink])
         #expect(!(try Self.file(plain, "Package.swift")).contains("ConnectTesting"))
-        #expect(!(try Self.file(plain, "Tests/HttpPollerConnectorsTests/HttpPollerSourceTests.swift")).contains("Harness"))
+        #expect(
+            !(try Self.file(plain, "Tests/HttpPollerConnectorsTests/HttpPollerSourceTests.swift")).contains("Harness")
+        )
         let kit = try Self.scaffold([.source, .sink], connectTesting: true)
         #expect(
             try Self.file(kit, "Package.swift").contains(
@@ -111,7 +115,9 @@ import Testing
     @Test func theConnectorCarriesItsClassNameAndTheExampleConfigUsesIt() throws {
         let scaffold = try Self.scaffold([.source, .sink])
         let connector = try Self.file(scaffold, "Sources/HttpPollerConnectors/HttpPollerSourceConnector.swift")
-        #expect(connector.contains(#"public static let className = "com.example.httppoller.HttpPollerSourceConnector""#))
+        #expect(
+            connector.contains(#"public static let className = "com.example.httppoller.HttpPollerSourceConnector""#)
+        )
         #expect(connector.contains("public typealias TaskType = HttpPollerSourceTask"))
         let source = try Self.file(scaffold, "config/http-poller-source.json")
         let sink = try Self.file(scaffold, "config/http-poller-sink.json")

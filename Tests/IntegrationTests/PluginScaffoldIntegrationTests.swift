@@ -82,7 +82,9 @@ struct PluginScaffoldIntegrationTests {
             }
 
             // The plugin's connector is listed with its version, like a built-in.
-            let (plugins, _) = try await URLSession.shared.data(from: try #require(URL(string: url + "connector-plugins")))
+            let (plugins, _) = try await URLSession.shared.data(
+                from: try #require(URL(string: url + "connector-plugins"))
+            )
             let listed = try #require(try JSONSerialization.jsonObject(with: plugins) as? [[String: Any]])
             let demo = try #require(
                 listed.first { $0["class"] as? String == "com.example.demo.DemoSourceConnector" },

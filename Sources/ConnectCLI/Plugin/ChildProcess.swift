@@ -39,7 +39,9 @@ enum ChildProcess {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
         guard spawned == 0 else {
-            throw PluginAuthoringError("Cannot start \(arguments.joined(separator: " ")): \(String(cString: strerror(spawned)))")
+            throw PluginAuthoringError(
+                "Cannot start \(arguments.joined(separator: " ")): \(String(cString: strerror(spawned)))"
+            )
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}

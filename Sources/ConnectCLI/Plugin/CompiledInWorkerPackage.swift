@@ -195,7 +195,9 @@ public struct CompiledInWorkerPackage: Sendable, Hashable {
         let fileManager = FileManager.default
         let manifestPath = directory.appendingPathComponent("Package.swift").path
         if fileManager.fileExists(atPath: manifestPath),
-            !((try? String(contentsOfFile: manifestPath, encoding: .utf8))?.contains("swift-connect plugin build-worker")
+            !((try? String(contentsOfFile: manifestPath, encoding: .utf8))?.contains(
+                "swift-connect plugin build-worker"
+            )
                 ?? false)
         {
             throw PluginAuthoringError(

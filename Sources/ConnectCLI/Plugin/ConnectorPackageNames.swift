@@ -69,7 +69,8 @@ public struct ConnectorPackageNames: Sendable, Hashable {
 
     static func sanitisedBase(_ name: String) throws(PluginAuthoringError) -> String {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        let example = "use ASCII letters and digits, starting with a letter; words may be separated by '-' or '_' "
+        let example =
+            "use ASCII letters and digits, starting with a letter; words may be separated by '-' or '_' "
             + "(e.g. HttpPoller or http-poller)"
         guard !trimmed.isEmpty else { throw PluginAuthoringError("The connector name is empty: \(example)") }
         let separators: Set<Character> = ["-", "_", " "]
@@ -83,7 +84,9 @@ public struct ConnectorPackageNames: Sendable, Hashable {
             base += word.prefix(1).uppercased() + word.dropFirst()
         }
         guard let first = base.first, first.isLetter else {
-            throw PluginAuthoringError("'\(name)' is not a valid connector name: it must start with a letter; \(example)")
+            throw PluginAuthoringError(
+                "'\(name)' is not a valid connector name: it must start with a letter; \(example)"
+            )
         }
         if base.hasSuffix("Connector") && base.count > "Connector".count {
             base.removeLast("Connector".count)

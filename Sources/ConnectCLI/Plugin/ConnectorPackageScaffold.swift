@@ -141,7 +141,9 @@ public struct ConnectorPackageScaffold: Sendable {
     }
 
     var readme: String {
-        let connectorList = kinds.map { "- `\(names.className(kind))` (\(kind.rawValue))" }.joined(separator: "\n")
+        let connectorList = kinds.map { kind in "- `\(names.className(kind))` (\(kind.rawValue))" }.joined(
+            separator: "\n"
+        )
         let configs = kinds.map { "config/\(names.pluginName)-\($0.rawValue).json" }
         return fill(
             """

@@ -489,7 +489,8 @@ enum ConnectorPackageTemplates {
 
     // MARK: Tests with ConnectTesting (when the ConnectAPI package has it)
 
-    static let testingProduct = "\n" + String(repeating: " ", count: 16)
+    static let testingProduct =
+        "\n" + String(repeating: " ", count: 16)
         + #".product(name: "ConnectTesting", package: "ConnectAPI"),"#
 
     static let sourceHarnessTests = #"""

@@ -49,7 +49,9 @@ struct PluginBuildWorkerCommand: ParsableCommand {
                 let (path, product) = CompiledInConnectorPackage.parseSpec(spec)
                 let absolute = SwiftConnectCheckout.absolute(path, relativeTo: currentDirectory)
                 let description = try PackageDescriptionDump.load(packageAt: absolute)
-                connectors.append(try CompiledInConnectorPackage.choose(product: product, path: absolute, from: description))
+                connectors.append(
+                    try CompiledInConnectorPackage.choose(product: product, path: absolute, from: description)
+                )
             }
             let package = try CompiledInWorkerPackage(checkout: checkout, connectors: connectors)
             let directory = URL(fileURLWithPath: SwiftConnectCheckout.absolute(output, relativeTo: currentDirectory))

@@ -52,7 +52,10 @@ struct PluginNewCommand: ParsableCommand {
                 hasConnectTesting: FileManager.default.fileExists(atPath: connectAPIPath + "/Sources/ConnectTesting")
             )
             let directory = URL(
-                fileURLWithPath: SwiftConnectCheckout.absolute(output ?? names.packageName, relativeTo: currentDirectory)
+                fileURLWithPath: SwiftConnectCheckout.absolute(
+                    output ?? names.packageName,
+                    relativeTo: currentDirectory
+                )
             )
             try scaffold.write(into: directory)
             print("Created \(directory.path) (ConnectAPI: \(connectAPIPath))")

@@ -26,46 +26,12 @@ struct PluginPackageCommand: ParsableCommand {
     func run() throws {
         do {
             let currentDirectory = FileManager.default.currentDirectoryPath
-            let packageDirectory = SwiftConnectCheckout.absolute(directory, relativeTo: currentDirectory)
-            let description = try PackageDescriptionDump.load(packageAt: packageDirectory)
-            let entry = try PluginPackager.entryProduct(requested: product, in: description, at: packageDirectory)
-            let build = try ChildProcess.run(
-                ["swift", "build", "-c", "release", "--product", entry],
-                in: packageDirectory
+            let packaged = try PluginPackager.package(
+                directory: SwiftConnectCheckout.absolute(directory, relativeTo: currentDirectory),
+                output: output.map { SwiftConnectCheckout.absolute($0, relativeTo: currentDirectory) },
+                product: product
             )
-            guard build.status == 0 else {
-                throw PluginAuthoringError(
-                    "swift build -c release --product \(entry) failed with exit code \(build.status): fix the errors "
-                        + "above (`swift build` in \(packageDirectory) shows them too)"
-                )
-            }
-            let binPath = try ChildProcess.run(
-                ["swift", "build", "-c", "release", "--show-bin-path"],
-                in: packageDirectory,
-                capture: true
-            )
-            let library = PluginPackager.libraryPath(
-                binDirectory: binPath.output.trimmingCharacters(in: .whitespacesAndNewlines),
-                product: entry
-            )
-            let plugin = try PluginPackager.inspect(library: library, product: entry)
-            let folder =
-                output.map { SwiftConnectCheckout.absolute($0, relativeTo: currentDirectory) }
-                ?? packageDirectory + "/.build/plugin/" + plugin.manifest.name
-            try PluginPackager.writeFolder(plugin, library: library, to: folder)
-            let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
-            print(
-                """
-                Plugin \(plugin.manifest.name) \(plugin.manifest.version) (ConnectAPI ABI \
-                \(plugin.manifest.connectAPIABIVersion), Swift \(plugin.manifest.compilerVersion)): \(folder)
-                \(plugin.summary)
-                Deploy it: copy the folder into a directory on the worker's plugin.path, e.g.
-                  cp -R \(folder) /opt/connect-plugins/
-                and in the worker's properties:
-                  plugin.path=/opt/connect-plugins
-                (or use it in place: plugin.path=\(parent))
-                """
-            )
+            print(packaged.report)
         } catch let error as PluginAuthoringError {
             writeStandardError("swift-connect plugin package: \(error.message)\n")
             throw ExitCode.failure

@@ -41,3 +41,89 @@ enum PluginPackager {
         #endif
     }
 }
+
+/// A plugin folder `plugin package` wrote.
+struct PackagedPlugin {
+    var manifest: PluginFolderManifest
+    var folder: String
+
+    /// What the command prints: the folder, what it holds, and how to deploy it.
+    var report: String {
+        let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
+        let classes =
+            manifest.connectors.map { "  \($0.type) connector \($0.className)" }
+            + manifest.converters.map { "  converter \($0)" }
+            + manifest.headerConverters.map { "  header converter \($0)" }
+            + manifest.transformations.map { "  transformation \($0)" }
+            + manifest.predicates.map { "  predicate \($0)" }
+        return """
+            Plugin \(manifest.name) \(manifest.version) (ConnectAPI ABI \(manifest.connectAPIABIVersion), \
+            Swift \(manifest.compilerVersion)) in \(folder):
+            \(classes.joined(separator: "\n"))
+            Deploy it: copy the folder into a directory on the worker's plugin.path, e.g.
+              cp -R \(folder) /opt/connect-plugins/
+            and set in the worker's properties:
+              plugin.path=/opt/connect-plugins
+            (or use it where it is: plugin.path=\(parent))
+            """
+    }
+}
+
+extension PluginPackager {
+    /// Builds the package's plugin library in release mode and writes the plugin folder.
+    /// - Parameters:
+    ///   - directory: The package (absolute).
+    ///   - output: The plugin folder; default `<directory>/.build/plugin/<plugin name>`.
+    ///   - product: The dynamic library product, if the package has several.
+    /// - Throws: ``PluginAuthoringError``: not a package, no plugin library, a failed build, a library
+    ///   that does not load or registers nothing.
+    static func package(directory: String, output: String?, product: String?) throws -> PackagedPlugin {
+        let description = try PackageDescriptionDump.load(packageAt: directory)
+        let entry = try entryProduct(requested: product, in: description, at: directory)
+        print("Building \(entry) (swift build -c release --product \(entry))...")
+        let build = try ChildProcess.run(["swift", "build", "-c", "release", "--product", entry], in: directory)
+        guard build.status == 0 else {
+            throw PluginAuthoringError(
+                "swift build -c release --product \(entry) failed with exit code \(build.status): fix the errors "
+                    + "above (`swift build` in \(directory) shows them too)"
+            )
+        }
+        let binPath = try ChildProcess.run(
+            ["swift", "build", "-c", "release", "--show-bin-path"],
+            in: directory,
+            capture: true
+        )
+        let library = libraryPath(
+            binDirectory: binPath.output.trimmingCharacters(in: .whitespacesAndNewlines),
+            product: entry
+        )
+        guard FileManager.default.fileExists(atPath: library) else {
+            throw PluginAuthoringError(
+                "The build produced no \(URL(fileURLWithPath: library).lastPathComponent) in "
+                    + "\(URL(fileURLWithPath: library).deletingLastPathComponent().path): is \(entry) a dynamic library?"
+            )
+        }
+        let manifest = try inspect(library: library)
+        let folder = output ?? directory + "/.build/plugin/" + manifest.name
+        try writeFolder(manifest: manifest, library: library, to: folder)
+        return PackagedPlugin(manifest: manifest, folder: folder)
+    }
+
+    /// Writes `plugin.json` and a copy of the entry library (never the package's own
+    /// libConnectAPI.so: the worker's is the one that must be used) into `folder`, replacing an
+    /// earlier plugin folder there.
+    static func writeFolder(manifest: PluginFolderManifest, library: String, to folder: String) throws {
+        let fileManager = FileManager.default
+        if let existing = try? fileManager.contentsOfDirectory(atPath: folder), !existing.isEmpty {
+            guard existing.contains("plugin.json") else {
+                throw PluginAuthoringError(
+                    "\(folder) exists and is not a plugin folder (no plugin.json): choose another --output"
+                )
+            }
+            try fileManager.removeItem(atPath: folder)
+        }
+        try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try fileManager.copyItem(atPath: library, toPath: folder + "/" + manifest.library)
+        try manifest.json().write(to: URL(fileURLWithPath: folder + "/plugin.json"))
+    }
+}
