@@ -6,12 +6,13 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+let connectAPI: Target.Dependency = .product(name: "ConnectAPI", package: "ConnectAPI")
+
 let package = Package(
     name: "swift-connect",
     products: [
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaNIO", targets: ["KafkaNIO"]),
-        .library(name: "ConnectAPI", targets: ["ConnectAPI"]),
         .library(name: "ConnectJSON", targets: ["ConnectJSON"]),
         .library(name: "ConnectTransforms", targets: ["ConnectTransforms"]),
         .library(name: "ConnectRuntime", targets: ["ConnectRuntime"]),
@@ -23,6 +24,10 @@ let package = Package(
         .executable(name: "swift-connect", targets: ["swift-connect"]),
     ],
     dependencies: [
+        // ConnectAPI (what connector authors import) is a package of its own with a `.dynamic` product:
+        // the worker and plugins loaded from `plugin.path` must share one libConnectAPI.so, so every
+        // target here depends on that product, never on a target (docs/plugins.md).
+        .package(path: "Packages/ConnectAPI"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,15 +67,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What connector authors import; no dependency beyond the standard library and Foundation.
-        .target(name: "ConnectAPI", swiftSettings: swiftSettings),
-        .target(name: "ConnectJSON", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
-        .target(name: "ConnectTransforms", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .target(name: "ConnectJSON", dependencies: [connectAPI], swiftSettings: swiftSettings),
+        .target(name: "ConnectTransforms", dependencies: [connectAPI], swiftSettings: swiftSettings),
         // The worker: source task loop, offsets, connector lifecycle, standalone herder.
         .target(
             name: "ConnectRuntime",
             dependencies: [
-                "KafkaNIO", "KafkaProtocol", "ConnectAPI", "ConnectJSON", "ConnectTransforms",
+                "KafkaNIO", "KafkaProtocol", connectAPI, "ConnectJSON", "ConnectTransforms",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,7 +83,7 @@ let package = Package(
         .target(
             name: "ConnectREST",
             dependencies: [
-                "ConnectRuntime", "ConnectAPI", "ConnectJSON",
+                "ConnectRuntime", connectAPI, "ConnectJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,19 +92,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Kafka's FileStreamSource and FileStreamSink connectors; like every connector, ConnectAPI only.
-        .target(name: "ConnectFile", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .target(name: "ConnectFile", dependencies: [connectAPI], swiftSettings: swiftSettings),
         // A data generator source connector (demos and benchmarks).
-        .target(name: "ConnectDataGen", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .target(name: "ConnectDataGen", dependencies: [connectAPI], swiftSettings: swiftSettings),
         // Compiled examples for the connector-author guides in docs/ (built with everything else).
         .target(
             name: "ConnectAPIExamples",
-            dependencies: ["ConnectAPI", "ConnectJSON", "ConnectTransforms"],
+            dependencies: [connectAPI, "ConnectJSON", "ConnectTransforms"],
             swiftSettings: swiftSettings
         ),
         // Throughput of converters and transforms; run by scripts/bench-connect in release mode.
         .executableTarget(
             name: "ConnectBench",
-            dependencies: ["ConnectAPI", "ConnectJSON", "ConnectTransforms"],
+            dependencies: [connectAPI, "ConnectJSON", "ConnectTransforms"],
             swiftSettings: swiftSettings
         ),
         // Everything `swift-connect` does; its main is SwiftConnectCLI.main(compiledIn:).
@@ -110,7 +113,7 @@ let package = Package(
             dependencies: [
                 "KafkaNIO",
                 "KafkaProtocol",
-                "ConnectAPI",
+                connectAPI,
                 "ConnectRuntime",
                 "ConnectREST",
                 "ConnectFile",
@@ -147,26 +150,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConnectAPITests", dependencies: [connectAPI], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConnectAPIExamplesTests",
-            dependencies: ["ConnectAPIExamples", "ConnectAPI"],
+            dependencies: ["ConnectAPIExamples", connectAPI],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConnectJSONTests",
-            dependencies: ["ConnectJSON", "ConnectAPI"],
+            dependencies: ["ConnectJSON", connectAPI],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConnectTransformsTests",
-            dependencies: ["ConnectTransforms", "ConnectAPI"],
+            dependencies: ["ConnectTransforms", connectAPI],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConnectRuntimeTests",
             dependencies: [
-                "ConnectRuntime", "ConnectAPI", "ConnectJSON", "ConnectTransforms", "ConnectFile", "KafkaNIO",
+                "ConnectRuntime", connectAPI, "ConnectJSON", "ConnectTransforms", "ConnectFile", "KafkaNIO",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -174,25 +177,25 @@ let package = Package(
         .testTarget(
             name: "ConnectRESTTests",
             dependencies: [
-                "ConnectREST", "ConnectRuntime", "ConnectAPI", "ConnectJSON",
+                "ConnectREST", "ConnectRuntime", connectAPI, "ConnectJSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConnectFileTests",
-            dependencies: ["ConnectFile", "ConnectAPI"],
+            dependencies: ["ConnectFile", connectAPI],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConnectDataGenTests",
-            dependencies: ["ConnectDataGen", "ConnectAPI"],
+            dependencies: ["ConnectDataGen", connectAPI],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "KafkaNIO", "KafkaProtocol", "ConnectAPI", "ConnectRuntime", "ConnectFile", "ConnectREST",
+                "KafkaNIO", "KafkaProtocol", connectAPI, "ConnectRuntime", "ConnectFile", "ConnectREST",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

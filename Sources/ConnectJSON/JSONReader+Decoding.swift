@@ -1,4 +1,4 @@
-import ConnectAPI
+@_spi(ConnectInternals) import ConnectAPI
 
 // Decoding JSON to Connect values, following Kafka's `JsonConverter.convertToConnect` (spec §4.4).
 //

@@ -1,4 +1,4 @@
-import ConnectAPI
+@_spi(ConnectInternals) import ConnectAPI
 
 /// Writes Connect values as JSON, following Kafka's `JsonConverter.convertToJson` (spec §4.4): with a
 /// schema, the schema decides the encoding (logical types, maps as objects or pair arrays, struct field

@@ -20,13 +20,16 @@ public struct ConnectMap: Sendable, RandomAccessCollection, ExpressibleByDiction
 
     /// A stored entry. A struct rather than the ``Element`` tuple: arrays of tuples are copied and
     /// destroyed through the runtime's generic tuple witnesses, arrays of structs through compiled ones.
-    @usableFromInline
-    package struct Entry: Sendable {
-        @usableFromInline package var key: ConnectValue
-        @usableFromInline package var value: ConnectValue
+    /// Public only for the converters' fast paths (``withEntries(_:)``, SPI `ConnectInternals`).
+    public struct Entry: Sendable {
+        /// The key.
+        public var key: ConnectValue
+        /// The value.
+        public var value: ConnectValue
 
+        /// An entry.
         @inlinable
-        package init(key: ConnectValue, value: ConnectValue) {
+        public init(key: ConnectValue, value: ConnectValue) {
             self.key = key
             self.value = value
         }
@@ -92,8 +95,10 @@ public struct ConnectMap: Sendable, RandomAccessCollection, ExpressibleByDiction
 
     /// Calls `body` with the entries in insertion order, without copying them out one by one (for
     /// encoders that walk every entry).
+    // SPI rather than `package`: ConnectAPI is a package of its own, and ConnectJSON is not in it.
     @inlinable
-    package func withEntries<Result, Failure: Error>(
+    @_spi(ConnectInternals)
+    public func withEntries<Result, Failure: Error>(
         _ body: (UnsafeBufferPointer<Entry>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try storage.withUnsafeBufferPointer(body)
@@ -155,7 +160,8 @@ public struct ConnectMap: Sendable, RandomAccessCollection, ExpressibleByDiction
     /// - Precondition: `key` is not in the map (checked in debug builds only); appending a key that is
     ///   already present would leave the map with a duplicate key.
     @inlinable
-    package mutating func appendUnique(_ value: ConnectValue, forKey key: ConnectValue) {
+    @_spi(ConnectInternals)
+    public mutating func appendUnique(_ value: ConnectValue, forKey key: ConnectValue) {
         assert(index(forKey: key) == nil, "appendUnique(_:forKey:) with a key that is already in the map")
         storage.append(Entry(key: key, value: value))
         if positions != nil || storage.count > Self.indexThreshold { indexLastEntry() }
