@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConnectCLITests",
-            dependencies: ["ConnectCLICore", "ConnectAPI", "ConnectRuntime"],
+            dependencies: ["ConnectCLICore", connectAPI, "ConnectRuntime"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

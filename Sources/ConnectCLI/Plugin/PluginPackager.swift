@@ -127,3 +127,40 @@ extension PluginPackager {
         try manifest.json().write(to: URL(fileURLWithPath: folder + "/plugin.json"))
     }
 }
+
+/// `plugin.json` as `plugin package` writes it (the keys of the plugin folder contract).
+struct PluginFolderManifest: Codable, Hashable {
+    struct Connector: Codable, Hashable {
+        var className: String
+        var type: String
+
+        enum CodingKeys: String, CodingKey {
+            case className = "class"
+            case type
+        }
+    }
+
+    var name: String
+    var version: String
+    var library: String
+    var connectAPIABIVersion: UInt32
+    var compilerVersion: String
+    var connectors: [Connector]
+    var converters: [String]
+    var headerConverters: [String]
+    var transformations: [String]
+    var predicates: [String]
+
+    func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+extension PluginPackager {
+    /// Loads the built library with the worker's loader and describes what it registers.
+    static func inspect(library: String) throws -> PluginFolderManifest {
+        throw PluginAuthoringError("inspecting \(library) needs the plugin loader (not merged yet)")
+    }
+}
