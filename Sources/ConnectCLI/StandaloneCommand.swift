@@ -43,7 +43,8 @@ struct StandaloneCommand: AsyncParsableCommand {
                 try await ConfigProviders.transformer(for: rawWorker)?.transform(rawWorker).data ?? rawWorker
             let config = try WorkerConfig(standalone: workerProps)
             let store = FileOffsetBackingStore(path: config.offsetStorageFileName ?? "")
-            let worker = try Worker(config: config, plugins: .builtIn, offsetStore: store)
+            let plugins = Self.loadPlugins(pluginPath: config.pluginPath)
+            let worker = try Worker(config: config, plugins: plugins, offsetStore: store)
             herder = StandaloneHerder(worker: worker)
             try await herder.start()
             listeners = config.listeners
@@ -84,6 +85,23 @@ struct StandaloneCommand: AsyncParsableCommand {
         await server.stop()
         await herder.stop()
         signals.cancel()
+    }
+
+    /// The built-ins plus the plugins in `plugin.path`; logs each plugin loaded and each refused (a
+    /// refused plugin never stops the worker).
+    private static func loadPlugins(pluginPath: [String]) -> PluginRegistry {
+        var plugins = PluginRegistry.builtIn
+        guard !pluginPath.isEmpty else { return plugins }
+        let logger = Logger(label: "org.apache.kafka.connect.runtime.isolation.PluginScanner")
+        let report = PluginLoader().load(pluginPath: pluginPath, into: &plugins)
+        for plugin in report.loaded {
+            let classes = plugin.classes.all.map { "\($0.kind.rawValue) \($0.className)" }.joined(separator: ", ")
+            logger.info("Loaded plugin '\(plugin.name)' \(plugin.version) from \(plugin.folder): \(classes)")
+        }
+        for refusal in report.refused {
+            logger.error("Refused \(refusal)")
+        }
+        return plugins
     }
 
     /// `http://<host or localhost>:<port>/`.

@@ -107,7 +107,9 @@ public struct WorkerConfig: Sendable {
             type: .list,
             default: nil,
             importance: .low,
-            documentation: "Plugin directories. Accepted and ignored: SwiftConnect's plugins are compiled in."
+            documentation:
+                "List of comma-separated directories holding plugin folders (each with a plugin.json and "
+                + "its library), loaded at start-up; see docs/plugins.md."
         ),
         ConfigKey(
             configProvidersConfig,
@@ -181,6 +183,8 @@ public struct WorkerConfig: Sendable {
     public let taskShutdownGracefulTimeout: Duration
     /// `listeners`. Default: `http://:8083`.
     public let listeners: [String]
+    /// `plugin.path`: directories of plugin folders. Default: none.
+    public let pluginPath: [String]
     /// `connector.client.config.override.policy`. Default: `All`.
     public let overridePolicy: ConnectorClientConfigOverridePolicy
     /// `topic.creation.enable`. Default: true.
@@ -214,6 +218,12 @@ public struct WorkerConfig: Sendable {
         offsetFlushTimeout = .milliseconds(try config.long(Self.offsetFlushTimeoutConfig))
         taskShutdownGracefulTimeout = .milliseconds(try config.long(Self.taskShutdownGracefulTimeoutConfig))
         listeners = try config.list(Self.listenersConfig)
+        // Kafka's default is null (no plugin directories).
+        if case .list(let entries) = try config.value(Self.pluginPathConfig) {
+            pluginPath = entries.filter { !$0.isEmpty }
+        } else {
+            pluginPath = []
+        }
         overridePolicy =
             ConnectorClientConfigOverridePolicy(name: try config.string(Self.overridePolicyConfig) ?? "")
             ?? .all

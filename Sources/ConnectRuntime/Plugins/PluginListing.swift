@@ -49,18 +49,17 @@ extension PluginRegistry {
             PluginDescription(className: $0.className, kind: .source, version: $0.version)
         }
         guard !connectorsOnly else { return result }
-        let version = ConnectVersion.version
         result += transformations.transformationClassNames.sorted().map {
-            PluginDescription(className: $0, kind: .transformation, version: version)
+            PluginDescription(className: $0, kind: .transformation, version: version(ofClass: $0))
         }
         result += transformations.predicateClassNames.sorted().map {
-            PluginDescription(className: $0, kind: .predicate, version: version)
+            PluginDescription(className: $0, kind: .predicate, version: version(ofClass: $0))
         }
         result += converters.converterClassNames.sorted().map {
-            PluginDescription(className: $0, kind: .converter, version: version)
+            PluginDescription(className: $0, kind: .converter, version: version(ofClass: $0))
         }
         result += converters.headerConverterClassNames.sorted().map {
-            PluginDescription(className: $0, kind: .headerConverter, version: version)
+            PluginDescription(className: $0, kind: .headerConverter, version: version(ofClass: $0))
         }
         return result
     }

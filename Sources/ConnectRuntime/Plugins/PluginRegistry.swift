@@ -6,7 +6,7 @@ import ConnectTransforms
 /// and factories for the connector and its tasks.
 public struct ConnectorPlugin: Sendable {
     /// Source or sink (`GET /connector-plugins` shows `source`/`sink`).
-    public enum PluginType: String, Sendable, Hashable {
+    public enum PluginType: String, Sendable, Hashable, Codable {
         /// A source connector.
         case source
         /// A sink connector.
@@ -72,6 +72,9 @@ public struct PluginRegistry: Sendable {
     /// Transforms and predicates.
     public var transformations: TransformationRegistry
     private var plugins: [ConnectorPlugin] = []
+    /// Versions of converters, transforms and predicates that came from plugins (built-ins report
+    /// ``ConnectVersion/version``).
+    private var classVersions: [String: String] = [:]
 
     /// A registry with the given converters and transforms and no connectors.
     public init(
@@ -120,6 +123,17 @@ public struct PluginRegistry: Sendable {
                 makeSinkTask: { C.TaskType() }
             )
         )
+    }
+
+    /// Sets the version reported for a converter, transform or predicate class (one from a plugin).
+    public mutating func setPluginVersion(_ version: String, forClass className: String) {
+        classVersions[className] = version
+    }
+
+    /// The version reported for a converter, transform or predicate class: its plugin's version, or
+    /// ``ConnectVersion/version`` for built-ins.
+    public func version(ofClass className: String) -> String {
+        classVersions[className] ?? ConnectVersion.version
     }
 
     /// The connector registered under a class name or an alias that only one plugin has.
