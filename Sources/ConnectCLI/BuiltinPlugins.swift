@@ -1,7 +1,7 @@
-import ConnectAPI
 import ConnectDataGen
 import ConnectFile
 import ConnectRuntime
+import Synchronization
 
 extension PluginRegistry {
     /// Every plugin compiled into `swift-connect`: Kafka's converters, transforms and predicates, the
@@ -14,17 +14,5 @@ extension PluginRegistry {
         registry.register(sink: FileStreamSinkConnector.self, className: FileStreamSinkConnector.className)
         registry.register(source: DataGenSourceConnector.self, className: DataGenSourceConnector.className)
         return registry
-    }
-
-    /// Adds a compiled-in package's connectors.
-    mutating func addCompiledIn(_ registrar: ConnectPluginRegistrar) {
-        func addSource<C: SourceConnector>(_ type: C.Type, _ className: String) {
-            register(source: type, className: className)
-        }
-        func addSink<C: SinkConnector>(_ type: C.Type, _ className: String) {
-            register(sink: type, className: className)
-        }
-        for entry in registrar.sourceConnectors { addSource(entry.type, entry.className) }
-        for entry in registrar.sinkConnectors { addSink(entry.type, entry.className) }
     }
 }

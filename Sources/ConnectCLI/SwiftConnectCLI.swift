@@ -1,3 +1,4 @@
+import ArgumentParser
 import ConnectAPI
 import ConnectRuntime
 import Synchronization
@@ -13,7 +14,7 @@ public enum SwiftConnectCLI {
     public static func main(compiledIn registrars: [ConnectPluginRegistrar] = []) async {
         if !registrars.isEmpty {
             var registry = PluginRegistry.builtIn
-            for registrar in registrars { registry.addCompiledIn(registrar) }
+            for registrar in registrars { registry.register(registrar) }
             CompiledInPlugins.registry.withLock { $0 = registry }
         }
         await SwiftConnectCommand.main(

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ConnectCLICore
+@testable import ConnectRuntime
 
 @Suite struct PluginPackagerTests {
     static func description(_ products: String) throws -> PackageDescriptionDump {
@@ -48,6 +49,98 @@ import Testing
             )
                 == "/p/.build/x86_64-unknown-linux-gnu/release/libDemoPlugin.so"
         )
+    }
+
+    static func inspected(_ classes: PluginManifest.Classes, name: String = "demo") -> InspectedPluginLibrary {
+        InspectedPluginLibrary(
+            name: name,
+            version: "0.1.0",
+            compatibility: PluginCompatibility(abiVersion: 1, compilerVersion: "6.3.1"),
+            classes: classes
+        )
+    }
+
+    @Test func theManifestListsWhatTheLibraryRegisteredWithItsVersions() throws {
+        let classes = PluginManifest.Classes(
+            connectors: [PluginManifest.Connector(className: "com.example.demo.DemoSourceConnector", type: .source)],
+            converters: [],
+            headerConverters: [],
+            transformations: [],
+            predicates: []
+        )
+        let manifest = try PluginPackager.manifest(for: Self.inspected(classes), libraryFile: "libDemoPlugin.so")
+        #expect(
+            manifest
+                == PluginManifest(
+                    name: "demo",
+                    version: "0.1.0",
+                    library: "libDemoPlugin.so",
+                    connectAPIABIVersion: 1,
+                    compilerVersion: "6.3.1",
+                    classes: classes
+                )
+        )
+        // What the worker reads back is what was written.
+        #expect(try PluginManifest.parse(Array(manifest.json().utf8)).get() == manifest)
+    }
+
+    @Test func aLibraryThatRegistersNothingOrNamesNoFolderIsRefused() {
+        let none = PluginManifest.Classes(
+            connectors: [],
+            converters: [],
+            headerConverters: [],
+            transformations: [],
+            predicates: []
+        )
+        #expect {
+            try PluginPackager.manifest(for: Self.inspected(none), libraryFile: "libDemoPlugin.so")
+        } throws: { error in
+            (error as? PluginAuthoringError)?.message.hasPrefix(
+                "libDemoPlugin.so registers nothing: its register(into:)"
+            )
+                == true
+        }
+        let one = PluginManifest.Classes(
+            connectors: [],
+            converters: ["a.B"],
+            headerConverters: [],
+            transformations: [],
+            predicates: []
+        )
+        #expect {
+            try PluginPackager.manifest(for: Self.inspected(one, name: "../x"), libraryFile: "libDemoPlugin.so")
+        } throws: { error in
+            (error as? PluginAuthoringError)?.message.contains("cannot be a folder name") == true
+        }
+    }
+
+    @Test func theFolderHoldsPluginJSONAndTheEntryLibraryOnlyAndReplacesOnlyAPluginFolder() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let library = directory.appendingPathComponent("libDemoPlugin.so").path
+        try Data("not really a library".utf8).write(to: URL(fileURLWithPath: library))
+        try Data("the package's own copy".utf8).write(to: directory.appendingPathComponent("libConnectAPI.so"))
+        let classes = PluginManifest.Classes(
+            connectors: [],
+            converters: ["a.B"],
+            headerConverters: [],
+            transformations: [],
+            predicates: []
+        )
+        let manifest = try PluginPackager.manifest(for: Self.inspected(classes), libraryFile: "libDemoPlugin.so")
+        let folder = directory.appendingPathComponent("plugin/demo").path
+        try PluginPackager.writeFolder(manifest: manifest, library: library, to: folder)
+        try PluginPackager.writeFolder(manifest: manifest, library: library, to: folder)  // again: replaced
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["libDemoPlugin.so", "plugin.json"]
+        )
+        let written = try #require(FileManager.default.contents(atPath: folder + "/plugin.json"))
+        #expect(try PluginManifest.parse(Array(written)).get() == manifest)
+        #expect {
+            try PluginPackager.writeFolder(manifest: manifest, library: library, to: directory.path)
+        } throws: { error in
+            (error as? PluginAuthoringError)?.message.contains("is not a plugin folder (no plugin.json)") == true
+        }
     }
 
     static func temporaryDirectory() throws -> URL {

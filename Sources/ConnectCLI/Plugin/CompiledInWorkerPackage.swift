@@ -90,7 +90,7 @@ public struct CompiledInWorkerPackage: Sendable, Hashable {
         guard !connectors.isEmpty else {
             throw PluginAuthoringError("Name at least one connector package with --with <path>[:<Product>]")
         }
-        var identities: [String: String] = [checkoutIdentity(checkout).lowercased(): checkout.root]
+        var identities: [String: String] = [Self.checkoutIdentity(checkout).lowercased(): checkout.root]
         identities["connectapi"] = checkout.connectAPI
         for connector in connectors {
             if let other = identities[connector.identity.lowercased()], other != connector.path {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Whether a generated connector reads from (source) or writes to (sink) an external system.
 public enum ConnectorKind: String, Sendable, Hashable, CaseIterable {
     case source

@@ -1,3 +1,4 @@
+import ConnectRuntime
 import Foundation
 
 /// The steps of `swift-connect plugin package` that decide something, apart from running the build.
@@ -44,18 +45,13 @@ enum PluginPackager {
 
 /// A plugin folder `plugin package` wrote.
 struct PackagedPlugin {
-    var manifest: PluginFolderManifest
+    var manifest: PluginManifest
     var folder: String
 
     /// What the command prints: the folder, what it holds, and how to deploy it.
     var report: String {
         let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
-        let classes =
-            manifest.connectors.map { "  \($0.type) connector \($0.className)" }
-            + manifest.converters.map { "  converter \($0)" }
-            + manifest.headerConverters.map { "  header converter \($0)" }
-            + manifest.transformations.map { "  transformation \($0)" }
-            + manifest.predicates.map { "  predicate \($0)" }
+        let classes = manifest.classes.all.map { "  \($0.kind.rawValue) \($0.className)" }
         return """
             Plugin \(manifest.name) \(manifest.version) (ConnectAPI ABI \(manifest.connectAPIABIVersion), \
             Swift \(manifest.compilerVersion)) in \(folder):
@@ -103,7 +99,10 @@ extension PluginPackager {
                     + "\(URL(fileURLWithPath: library).deletingLastPathComponent().path): is \(entry) a dynamic library?"
             )
         }
-        let manifest = try inspect(library: library)
+        let manifest = try manifest(
+            for: try inspect(library: library),
+            libraryFile: URL(fileURLWithPath: library).lastPathComponent
+        )
         let folder = output ?? directory + "/.build/plugin/" + manifest.name
         try writeFolder(manifest: manifest, library: library, to: folder)
         return PackagedPlugin(manifest: manifest, folder: folder)
@@ -112,7 +111,7 @@ extension PluginPackager {
     /// Writes `plugin.json` and a copy of the entry library (never the package's own
     /// libConnectAPI.so: the worker's is the one that must be used) into `folder`, replacing an
     /// earlier plugin folder there.
-    static func writeFolder(manifest: PluginFolderManifest, library: String, to folder: String) throws {
+    static func writeFolder(manifest: PluginManifest, library: String, to folder: String) throws {
         let fileManager = FileManager.default
         if let existing = try? fileManager.contentsOfDirectory(atPath: folder), !existing.isEmpty {
             guard existing.contains("plugin.json") else {
@@ -124,43 +123,48 @@ extension PluginPackager {
         }
         try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try fileManager.copyItem(atPath: library, toPath: folder + "/" + manifest.library)
-        try manifest.json().write(to: URL(fileURLWithPath: folder + "/plugin.json"))
-    }
-}
-
-/// `plugin.json` as `plugin package` writes it (the keys of the plugin folder contract).
-struct PluginFolderManifest: Codable, Hashable {
-    struct Connector: Codable, Hashable {
-        var className: String
-        var type: String
-
-        enum CodingKeys: String, CodingKey {
-            case className = "class"
-            case type
-        }
-    }
-
-    var name: String
-    var version: String
-    var library: String
-    var connectAPIABIVersion: UInt32
-    var compilerVersion: String
-    var connectors: [Connector]
-    var converters: [String]
-    var headerConverters: [String]
-    var transformations: [String]
-    var predicates: [String]
-
-    func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try Data(manifest.json().utf8).write(to: URL(fileURLWithPath: folder + "/" + PluginManifest.fileName))
     }
 }
 
 extension PluginPackager {
-    /// Loads the built library with the worker's loader and describes what it registers.
-    static func inspect(library: String) throws -> PluginFolderManifest {
-        throw PluginAuthoringError("inspecting \(library) needs the plugin loader (not merged yet)")
+    /// Loads the built library with the worker's loader (the same handshake a worker does) and returns
+    /// what it registers.
+    /// - Throws: ``PluginAuthoringError`` with the loader's reason when it does not load.
+    static func inspect(library: String) throws(PluginAuthoringError) -> InspectedPluginLibrary {
+        switch PluginLoader().inspect(library: library) {
+        case .success(let inspected): return inspected
+        case .failure(let refusal): throw PluginAuthoringError("The built library does not load: \(refusal)")
+        }
+    }
+
+    /// The plugin.json for an inspected library.
+    /// - Throws: ``PluginAuthoringError`` if the library registers nothing (a worker would load it and
+    ///   offer nothing) or its plugin name cannot be a folder name.
+    static func manifest(
+        for inspected: InspectedPluginLibrary,
+        libraryFile: String
+    ) throws(PluginAuthoringError) -> PluginManifest {
+        guard !inspected.classes.isEmpty else {
+            throw PluginAuthoringError(
+                "\(libraryFile) registers nothing: its register(into:) must call registrar.register(source:className:) "
+                    + "(or sink:, converter:, ...) for each class the plugin provides"
+            )
+        }
+        let name = inspected.name
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else {
+            throw PluginAuthoringError(
+                "\(libraryFile) names its plugin '\(name)', which cannot be a folder name: change the pluginName "
+                    + "given to ConnectPluginRegistrar"
+            )
+        }
+        return PluginManifest(
+            name: name,
+            version: inspected.version,
+            library: libraryFile,
+            connectAPIABIVersion: inspected.compatibility.abiVersion,
+            compilerVersion: inspected.compatibility.compilerVersion,
+            classes: inspected.classes
+        )
     }
 }
