@@ -36,6 +36,7 @@ enum ChildProcess {
         defer { if capture { try? FileManager.default.removeItem(atPath: outputFile) } }
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
         defer { for pointer in argv { free(pointer) } }
+        fflush(nil)  // flush every stream: what we printed comes before the child's output
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
         guard spawned == 0 else {
