@@ -136,6 +136,14 @@ let package = Package(
             dependencies: ["ConnectCLICore", connectAPI, "ConnectRuntime"],
             swiftSettings: swiftSettings
         ),
+        // Test helper: builds the fixture plugin packages in Tests/Fixtures/Plugins and lays out plugin
+        // folders (plugin loader, CLI and worker tests).
+        .target(
+            name: "PluginTestSupport",
+            dependencies: ["ConnectRuntime", connectAPI],
+            path: "Tests/PluginTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
@@ -170,6 +178,7 @@ let package = Package(
             name: "ConnectRuntimeTests",
             dependencies: [
                 "ConnectRuntime", connectAPI, "ConnectJSON", "ConnectTransforms", "ConnectFile", "KafkaNIO",
+                "PluginTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -196,6 +205,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "KafkaNIO", "KafkaProtocol", connectAPI, "ConnectRuntime", "ConnectFile", "ConnectREST",
+                "PluginTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -172,17 +172,23 @@ public struct PluginLoader: Sendable {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         guard files.fileExists(atPath: entry, isDirectory: &isDirectory) else {
-            return .failure(PluginRefusal(location: entry, pluginName: nil, reason: .pluginPathUnreadable("no such directory")))
+            return .failure(
+                PluginRefusal(location: entry, pluginName: nil, reason: .pluginPathUnreadable("no such directory"))
+            )
         }
         guard isDirectory.boolValue else {
-            return .failure(PluginRefusal(location: entry, pluginName: nil, reason: .pluginPathUnreadable("not a directory")))
+            return .failure(
+                PluginRefusal(location: entry, pluginName: nil, reason: .pluginPathUnreadable("not a directory"))
+            )
         }
         let hasManifest = { (folder: String) in
             files.fileExists(atPath: (folder as NSString).appendingPathComponent(PluginManifest.fileName))
         }
         if hasManifest(entry) { return .success([entry]) }
         guard let names = try? files.contentsOfDirectory(atPath: entry) else {
-            return .failure(PluginRefusal(location: entry, pluginName: nil, reason: .pluginPathUnreadable("cannot list it")))
+            return .failure(
+                PluginRefusal(location: entry, pluginName: nil, reason: .pluginPathUnreadable("cannot list it"))
+            )
         }
         return .success(
             names.sorted().map { (entry as NSString).appendingPathComponent($0) }.filter { folder in

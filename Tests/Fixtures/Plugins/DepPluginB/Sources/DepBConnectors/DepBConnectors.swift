@@ -25,7 +25,15 @@ public struct DescribeSourceTask: SourceTask {
     public init() {}
     public func start(configs: [String: String]) async throws {}
     public func poll() async throws -> [SourceRecord]? {
-        [SourceRecord(sourcePartition: nil, sourceOffset: nil, topic: "dep", valueSchema: .string, value: .string(Dep.describe()))]
+        [
+            SourceRecord(
+                sourcePartition: nil,
+                sourceOffset: nil,
+                topic: "dep",
+                valueSchema: .string,
+                value: .string(Dep.describe())
+            )
+        ]
     }
     public func stop() async {}
 }

@@ -9,10 +9,12 @@ public enum Dep {
 
     /// `dep-1.0.0 #<n>`, with n counting calls into this copy from 1.
     public static func describe() -> String {
-        let document = Document(count: counter.withLock { count in
-            count += 1
-            return count
-        })
+        let document = Document(
+            count: counter.withLock { count in
+                count += 1
+                return count
+            }
+        )
         return "dep-\(version) #\(document.count)"
     }
 }

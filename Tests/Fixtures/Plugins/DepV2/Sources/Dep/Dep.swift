@@ -9,10 +9,13 @@ public enum Dep {
 
     /// `dep-2.0.0 #<n> (v2)`, with n counting calls into this copy from 101.
     public static func describe() -> String {
-        let document = Document(label: "v2", count: counter.withLock { count in
-            count += 1
-            return count
-        })
+        let document = Document(
+            label: "v2",
+            count: counter.withLock { count in
+                count += 1
+                return count
+            }
+        )
         return "dep-\(version) #\(document.count) (\(document.label))"
     }
 }

@@ -91,7 +91,12 @@ public final class PrefixConverter: Converter, HeaderConverter, @unchecked Senda
         prefix = configs["prefix"] ?? prefix
     }
 
-    public func fromConnectData(topic: String, headers: Headers, schema: Schema?, value: ConnectValue) throws
+    public func fromConnectData(
+        topic: String,
+        headers: Headers,
+        schema: Schema?,
+        value: ConnectValue
+    ) throws
         -> [UInt8]?
     {
         guard case .string(let string) = value else { return nil }
@@ -103,7 +108,12 @@ public final class PrefixConverter: Converter, HeaderConverter, @unchecked Senda
         return SchemaAndValue(schema: .optionalString, value: .string(String(decoding: bytes, as: UTF8.self)))
     }
 
-    public func fromConnectHeader(topic: String, headerKey: String, schema: Schema?, value: ConnectValue) throws
+    public func fromConnectHeader(
+        topic: String,
+        headerKey: String,
+        schema: Schema?,
+        value: ConnectValue
+    ) throws
         -> [UInt8]?
     {
         try fromConnectData(topic: topic, headers: Headers(), schema: schema, value: value)
