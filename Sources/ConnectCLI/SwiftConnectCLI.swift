@@ -13,18 +13,11 @@ public enum SwiftConnectCLI {
     ///   loaded from `plugin.path`.
     public static func main(compiledIn registrars: [ConnectPluginRegistrar] = []) async {
         if !registrars.isEmpty {
-            var registry = PluginRegistry.builtIn
-            for registrar in registrars { registry.register(registrar) }
+            let registry = PluginRegistry.builtIn(compiledIn: registrars)
             CompiledInPlugins.registry.withLock { $0 = registry }
         }
         await SwiftConnectCommand.main(
             KafkaCommand.movingConnectionOptionsToLeaf(Array(CommandLine.arguments.dropFirst()))
         )
     }
-}
-
-/// The registry with compiled-in connector packages, set once by ``SwiftConnectCLI/main(compiledIn:)``
-/// before any command runs.
-enum CompiledInPlugins {
-    static let registry = Mutex<PluginRegistry?>(nil)
 }

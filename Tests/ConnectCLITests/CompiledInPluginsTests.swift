@@ -31,7 +31,9 @@ private actor CompiledInSourceTask: SourceTask {
         let plugin = registry.connectorPlugin(named: "com.example.CompiledInSourceConnector")
         #expect(plugin?.version == "9.9.9")
         #expect(plugin?.type == .source)
-        #expect(registry.connectorPlugin(named: "CompiledInSource")?.className == "com.example.CompiledInSourceConnector")
+        #expect(
+            registry.connectorPlugin(named: "CompiledInSource")?.className == "com.example.CompiledInSourceConnector"
+        )
         #expect(registry.connectorPlugin(named: "FileStreamSource") != nil)
         #expect(registry.connectorPlugins.count == PluginRegistry.builtIn.connectorPlugins.count + 1)
         // This test binary has nothing compiled in.

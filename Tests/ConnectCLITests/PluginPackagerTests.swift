@@ -183,7 +183,7 @@ import Testing
         try Data("let x: Int = \"not a number\"\n".utf8)
             .write(to: directory.appendingPathComponent("Sources/BrokenPlugin/Broken.swift"))
         #expect {
-            try PluginPackager.package(directory: directory.path, output: nil, product: nil)
+            try PluginPackager.package(directory: directory.path, output: nil, product: nil, quiet: true)
         } throws: { error in
             let message = (error as? PluginAuthoringError)?.message ?? ""
             return message.hasPrefix("swift build -c release --product BrokenPlugin failed with exit code 1")

@@ -20,9 +20,16 @@ enum ChildProcess {
     }
 
     /// Runs `arguments[0]` (looked up in PATH) in `directory`.
-    /// - Parameter capture: Capture standard output (standard error still goes to ours).
+    /// - Parameters:
+    ///   - capture: Capture standard output (standard error still goes to ours).
+    ///   - quiet: Discard standard error, and standard output unless captured (tests).
     /// - Throws: ``PluginAuthoringError`` if the program cannot be started.
-    static func run(_ arguments: [String], in directory: String, capture: Bool = false) throws -> Result {
+    static func run(
+        _ arguments: [String],
+        in directory: String,
+        capture: Bool = false,
+        quiet: Bool = false
+    ) throws -> Result {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -32,7 +39,10 @@ enum ChildProcess {
             .appendingPathComponent("swift-connect-\(UUID().uuidString).out").path
         if capture {
             posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        } else if quiet {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
+        if quiet { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
         defer { if capture { try? FileManager.default.removeItem(atPath: outputFile) } }
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
         defer { for pointer in argv { free(pointer) } }

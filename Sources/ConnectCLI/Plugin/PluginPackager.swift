@@ -71,13 +71,23 @@ extension PluginPackager {
     ///   - directory: The package (absolute).
     ///   - output: The plugin folder; default `<directory>/.build/plugin/<plugin name>`.
     ///   - product: The dynamic library product, if the package has several.
+    ///   - quiet: Discard the build's output instead of showing it (tests).
     /// - Throws: ``PluginAuthoringError``: not a package, no plugin library, a failed build, a library
     ///   that does not load or registers nothing.
-    static func package(directory: String, output: String?, product: String?) throws -> PackagedPlugin {
+    static func package(
+        directory: String,
+        output: String?,
+        product: String?,
+        quiet: Bool = false
+    ) throws -> PackagedPlugin {
         let description = try PackageDescriptionDump.load(packageAt: directory)
         let entry = try entryProduct(requested: product, in: description, at: directory)
-        print("Building \(entry) (swift build -c release --product \(entry))...")
-        let build = try ChildProcess.run(["swift", "build", "-c", "release", "--product", entry], in: directory)
+        if !quiet { print("Building \(entry) (swift build -c release --product \(entry))...") }
+        let build = try ChildProcess.run(
+            ["swift", "build", "-c", "release", "--product", entry],
+            in: directory,
+            quiet: quiet
+        )
         guard build.status == 0 else {
             throw PluginAuthoringError(
                 "swift build -c release --product \(entry) failed with exit code \(build.status): fix the errors "
