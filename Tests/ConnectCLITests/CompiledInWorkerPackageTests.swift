@@ -92,7 +92,7 @@ import Testing
                 let package = Package(
                     name: "swift-connect-worker",
                     products: [
-                        .executable(name: "swift-connect", targets: ["SwiftConnectWorker"])
+                        .executable(name: "swift-connect-worker", targets: ["SwiftConnectWorker"])
                     ],
                     dependencies: [
                         .package(path: "/src/swift-connect"),

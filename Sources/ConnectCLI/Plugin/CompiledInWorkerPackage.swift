@@ -80,9 +80,11 @@ public struct CompiledInWorkerPackage: Sendable, Hashable {
     public var checkout: SwiftConnectCheckout
     public var connectors: [CompiledInConnectorPackage]
 
-    /// The executable target; the product is `swift-connect`.
+    /// The executable target and product. Not `swift-connect`: the checkout it depends on has an
+    /// executable product of that name, and `swift build --product swift-connect` would build that
+    /// one, without the connectors.
     static let targetName = "SwiftConnectWorker"
-    static let productName = "swift-connect"
+    static let productName = "swift-connect-worker"
 
     /// - Throws: ``PluginAuthoringError`` if two packages share a directory name (SwiftPM would take
     ///   them for the same package) or a module.

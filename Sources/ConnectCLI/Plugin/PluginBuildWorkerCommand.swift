@@ -9,9 +9,9 @@ struct PluginBuildWorkerCommand: ParsableCommand {
         abstract: "Build a swift-connect binary with connector packages compiled in.",
         discussion: """
             Generates a package (Package.swift and main.swift) that depends on this swift-connect checkout \
-            and on each connector package, and builds it in release mode. The binary is swift-connect with \
-            every subcommand; the compiled-in connectors are registered like plugins from plugin.path and \
-            listed by GET /connector-plugins. No dlopen happens at run time, and dependency conflicts \
+            and on each connector package, and builds it in release mode. The binary, \
+            <output>/.build/release/swift-connect-worker, is swift-connect with every subcommand; the \
+            compiled-in connectors are registered like plugins from plugin.path and listed by GET /connector-plugins. No dlopen happens at run time, and dependency conflicts \
             between connector packages fail the build instead of the worker. The first build compiles \
             SwiftNIO and the rest of swift-connect (minutes); later builds in the same --output are incremental.
             """
