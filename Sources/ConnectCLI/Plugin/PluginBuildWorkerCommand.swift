@@ -29,6 +29,14 @@ struct PluginBuildWorkerCommand: ParsableCommand {
     @Option(help: "The swift-connect checkout to build from (default: the one that built this CLI).")
     var swiftConnect: String?
 
+    @Option(
+        help: """
+            SwiftPM's build directory (default: <output>/.build). Workers built with the same one share \
+            the compiled swift-connect: a second worker with other connectors then builds in about a minute.
+            """
+    )
+    var scratchPath: String?
+
     @Flag(help: "Only generate the package, do not build it.")
     var noBuild = false
 
@@ -60,8 +68,10 @@ struct PluginBuildWorkerCommand: ParsableCommand {
             guard !noBuild else { return }
             print("Building (release); the first build compiles all of swift-connect and takes minutes...")
             let started = ContinuousClock.now
+            let buildDirectory = scratchPath.map { SwiftConnectCheckout.absolute($0, relativeTo: currentDirectory) }
             let build = try ChildProcess.run(
-                ["swift", "build", "-c", "release", "--product", CompiledInWorkerPackage.productName],
+                ["swift", "build", "-c", "release", "--product", CompiledInWorkerPackage.productName]
+                    + (buildDirectory.map { ["--scratch-path", $0] } ?? []),
                 in: directory.path
             )
             guard build.status == 0 else {
@@ -70,7 +80,9 @@ struct PluginBuildWorkerCommand: ParsableCommand {
                         + "is in \(directory.path)"
                 )
             }
-            let binary = directory.appendingPathComponent(".build/release/\(CompiledInWorkerPackage.productName)").path
+            let binary =
+                (buildDirectory ?? directory.appendingPathComponent(".build").path) + "/release/"
+                + CompiledInWorkerPackage.productName
             print("Built \(binary) in \(ContinuousClock.now - started)")
             print("Run it like swift-connect: \(binary) standalone worker.properties")
         } catch let error as PluginAuthoringError {
