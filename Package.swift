@@ -21,7 +21,9 @@ let package = Package(
         .library(name: "ConnectDataGen", targets: ["ConnectDataGen"]),
         .library(name: "ConnectREST", targets: ["ConnectREST"]),
         .library(name: "ConnectEmbedded", targets: ["ConnectEmbedded"]),
-        .executable(name: "swift-connect", targets: ["ConnectCLI"]),
+        // The CLI as a library: `plugin build-worker` builds workers with connectors compiled in on it.
+        .library(name: "ConnectCLICore", targets: ["ConnectCLICore"]),
+        .executable(name: "swift-connect", targets: ["swift-connect"]),
     ],
     dependencies: [
         // ConnectAPI (what connector authors import) is a package of its own with a `.dynamic` product:
@@ -118,8 +120,9 @@ let package = Package(
             dependencies: [connectAPI, "ConnectJSON", "ConnectTransforms"],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "ConnectCLI",
+        // Everything `swift-connect` does; its main is SwiftConnectCLI.main(compiledIn:).
+        .target(
+            name: "ConnectCLICore",
             dependencies: [
                 "KafkaNIO",
                 "KafkaProtocol",
@@ -132,6 +135,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/ConnectCLI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "swift-connect",
+            dependencies: ["ConnectCLICore"],
+            path: "Sources/swift-connect",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConnectCLITests",
+            dependencies: ["ConnectCLICore", connectAPI, "ConnectRuntime"],
             swiftSettings: swiftSettings
         ),
         // Test helper: builds the fixture plugin packages in Tests/Fixtures/Plugins and lays out plugin

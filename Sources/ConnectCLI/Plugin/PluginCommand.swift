@@ -5,7 +5,9 @@ import ArgumentParser
 struct PluginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugin",
-        abstract: "Work with connector plugins deployed in plugin.path.",
-        subcommands: [PluginListCommand.self]
+        abstract: "Create, package and list connector plugins; build workers with connectors compiled in.",
+        subcommands: [
+            PluginNewCommand.self, PluginPackageCommand.self, PluginListCommand.self, PluginBuildWorkerCommand.self,
+        ]
     )
 }

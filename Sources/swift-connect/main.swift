@@ -1,0 +1,3 @@
+import ConnectCLICore
+
+await SwiftConnectCLI.main()
