@@ -321,24 +321,13 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     /// The record through the transforms and converters, each step under the error handler; `nil`
     /// when a transform drops it or a tolerated failure skips it.
     private func transformAndConvert(_ polled: SourceRecord) async throws -> KafkaProducerRecord? {
-        func context(_ stage: ErrorStage, _ className: String, _ record: SourceRecord) -> ProcessingContext {
-            ProcessingContext(
-                taskID: id,
-                stage: stage,
-                className: className,
-                sourceRecord: record,
-                producerRecord: bestEffortConversion(polled)
-            )
-        }
-        // Without transforms the polled record is converted as it is (no copy of it).
-        guard !transformations.stages.isEmpty else { return try await convert(polled, polled: polled) }
         var record = polled
         for stage in transformations.stages {
             let className = stage.className ?? String(reflecting: type(of: stage.transformation))
             let current = record
             guard
                 let outcome = try await errorHandler.execute(
-                    context(.transformation, className, current),
+                    failureContext(.transformation, className, record: current, polled: polled),
                     { try stage.apply(current) }
                 )
             else { return nil }
@@ -352,13 +341,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     /// handler; `nil` when a tolerated failure skips it.
     private func convert(_ transformed: SourceRecord, polled: SourceRecord) async throws -> KafkaProducerRecord? {
         func context(_ stage: ErrorStage, _ className: String) -> ProcessingContext {
-            ProcessingContext(
-                taskID: id,
-                stage: stage,
-                className: className,
-                sourceRecord: transformed,
-                producerRecord: bestEffortConversion(polled)
-            )
+            failureContext(stage, className, record: transformed, polled: polled)
         }
         let converters = self.converters
         guard
@@ -390,6 +373,22 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             )
         else { return nil }
         return Self.producerRecord(transformed, key: key, value: value, headers: headers)
+    }
+
+    /// What the error handler reports when `stage` fails on `record` (built only on failure).
+    private func failureContext(
+        _ stage: ErrorStage,
+        _ className: String,
+        record: SourceRecord,
+        polled: SourceRecord
+    ) -> ProcessingContext {
+        ProcessingContext(
+            taskID: id,
+            stage: stage,
+            className: className,
+            sourceRecord: record,
+            producerRecord: bestEffortConversion(polled)
+        )
     }
 
     /// The record as polled converted as far as possible (a part that does not convert is `nil` or
