@@ -28,12 +28,15 @@ import Testing
 
     private static func withAdmin<T>(
         apiVersions: [Int16: ClosedRange<Int16>] = FakeKafkaBroker.defaultApiVersions,
+        requestTimeoutMs: Int = 5_000,
         _ reply: @escaping FakeKafkaBroker.Script,
         _ body: (KafkaAdminClient, FakeKafkaBroker) async throws -> T
     ) async throws -> T {
         try await withFakeBroker(topics: ["t": 3], apiVersions: apiVersions) { broker in
             broker.setScript(script(port: broker.port, reply))
-            let cluster = KafkaCluster(configuration: clientConfiguration(broker))
+            let cluster = KafkaCluster(
+                configuration: clientConfiguration(broker, requestTimeoutMs: requestTimeoutMs)
+            )
             do {
                 let result = try await body(KafkaAdminClient(cluster: cluster), broker)
                 await cluster.shutdown()
@@ -155,6 +158,23 @@ import Testing
         let descriptions = try await Self.withAdmin(reply) { admin, broker in
             let result = try await admin.describeGroups(["g"])
             #expect(broker.requests(.findCoordinator).count == 2)
+            return result
+        }
+        #expect(descriptions.map(\.state) == ["Empty"])
+    }
+
+    /// Retries run until `default.api.timeout.ms`, not `request.timeout.ms`: a first attempt that
+    /// used up a whole request timeout (a coordinator that did not answer, a stalled machine) is
+    /// retried all the same, as in Java.
+    @Test func anAttemptThatTimedOutIsRetriedWithinTheApiTimeout() async throws {
+        let reply: FakeKafkaBroker.Script = { request in
+            guard request.api == .describeGroups else { return .standard }
+            if request.index == 0 { return .noAnswer }
+            return .response(DescribeGroupsResponse(groups: [.init(errorCode: 0, groupId: "g", groupState: "Empty")]))
+        }
+        let descriptions = try await Self.withAdmin(requestTimeoutMs: 300, reply) { admin, broker in
+            let result = try await admin.describeGroups(["g"])
+            #expect(broker.requests(.describeGroups).count == 2)
             return result
         }
         #expect(descriptions.map(\.state) == ["Empty"])

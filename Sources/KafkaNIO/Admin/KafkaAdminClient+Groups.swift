@@ -309,13 +309,13 @@ extension KafkaAdminClient {
     }
 
     /// Runs `body` against the group's coordinator, finding it again after NOT_COORDINATOR and
-    /// retrying retriable errors until `request.timeout.ms` passes.
+    /// retrying retriable errors until `default.api.timeout.ms` passes.
     private func withCoordinator<T: Sendable>(
         of groupID: String,
         _ body: (BrokerConnection) async throws -> T
     ) async throws -> T {
         let configuration = self.cluster.configuration
-        let deadline = ContinuousClock.now + .milliseconds(configuration.requestTimeoutMs)
+        let deadline = ContinuousClock.now + .milliseconds(configuration.defaultApiTimeoutMs)
         var attempt = 0
         while true {
             attempt += 1

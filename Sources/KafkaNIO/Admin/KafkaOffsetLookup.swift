@@ -8,14 +8,14 @@ enum KafkaOffsetLookup {
     }
 
     /// Looks up offsets; `timestamps` maps each partition to -2 (earliest), -1 (latest) or a time
-    /// in milliseconds. Retriable errors are retried with backoff until `request.timeout.ms`.
+    /// in milliseconds. Retriable errors are retried with backoff until `default.api.timeout.ms`.
     static func listOffsets(
         cluster: KafkaCluster,
         _ timestamps: [TopicPartition: Int64],
         isolationLevel: KafkaConsumerConfiguration.IsolationLevel = .readUncommitted
     ) async throws -> [TopicPartition: Found] {
         let configuration = cluster.configuration
-        let deadline = ContinuousClock.now + .milliseconds(configuration.requestTimeoutMs)
+        let deadline = ContinuousClock.now + .milliseconds(configuration.defaultApiTimeoutMs)
         var remaining = timestamps
         var found: [TopicPartition: Found] = [:]
         var attempt = 0

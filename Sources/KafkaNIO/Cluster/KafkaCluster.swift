@@ -235,7 +235,7 @@ public actor KafkaCluster {
     /// cluster's shared connection to that broker).
     ///
     /// Retries COORDINATOR_NOT_AVAILABLE and similar transient answers (a new group's coordinator
-    /// may need a moment to load) until `request.timeout.ms` passes; callers that get
+    /// may need a moment to load) until `default.api.timeout.ms` passes; callers that get
     /// NOT_COORDINATOR later should call ``coordinatorMoved(key:type:)`` and ask again.
     public func coordinator(for key: String, type: CoordinatorType) async throws -> BrokerConnection {
         let cacheKey = CoordinatorKey(key: key, type: type)
@@ -253,7 +253,7 @@ public actor KafkaCluster {
         if let nodeID = self.coordinators[cacheKey], let broker = self.cachedMetadata.brokers[nodeID] {
             return broker
         }
-        let deadline = ContinuousClock.now + .milliseconds(self.configuration.requestTimeoutMs)
+        let deadline = ContinuousClock.now + .milliseconds(self.configuration.defaultApiTimeoutMs)
         var attempt = 0
         while true {
             attempt += 1

@@ -6,6 +6,10 @@ public struct KafkaClientConfiguration: Sendable {
     public var clientID: String = "swift-connect"
     /// `request.timeout.ms`: how long to wait for a response. Default: 30000.
     public var requestTimeoutMs: Int = 30_000
+    /// `default.api.timeout.ms`: how long an operation (an admin call, a coordinator lookup, an
+    /// offset lookup or commit) keeps retrying retriable errors, across all its requests; each
+    /// request still has `request.timeout.ms`. Default: 60000, as in Java.
+    public var defaultApiTimeoutMs: Int = 60_000
     /// `retry.backoff.ms`: the first wait before a retry. Default: 100.
     public var retryBackoffMs: Int = 100
     /// `retry.backoff.max.ms`: the longest wait between retries (exponential backoff). Default: 1000.
@@ -45,6 +49,11 @@ public struct KafkaClientConfiguration: Sendable {
             "request.timeout.ms",
             default: self.requestTimeoutMs,
             in: 1...Int(Int32.max)
+        )
+        self.defaultApiTimeoutMs = try reader.int(
+            "default.api.timeout.ms",
+            default: self.defaultApiTimeoutMs,
+            in: 0...Int(Int32.max)
         )
         self.retryBackoffMs = try reader.int("retry.backoff.ms", default: self.retryBackoffMs)
         self.retryBackoffMaxMs = try reader.int("retry.backoff.max.ms", default: self.retryBackoffMaxMs)

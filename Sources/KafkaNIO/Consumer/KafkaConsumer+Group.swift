@@ -552,12 +552,12 @@ extension KafkaConsumer {
 
     /// Runs `body` against the group's coordinator, finding it again after NOT_COORDINATOR,
     /// COORDINATOR_NOT_AVAILABLE or a lost connection, and retrying retriable errors, until
-    /// `request.timeout.ms` passes.
+    /// `default.api.timeout.ms` passes.
     private func withCoordinatorRetries<T: Sendable>(
         groupID: String,
         _ body: (BrokerConnection) async throws -> T
     ) async throws -> T {
-        let deadline = ContinuousClock.now + .milliseconds(self.configuration.client.requestTimeoutMs)
+        let deadline = ContinuousClock.now + .milliseconds(self.configuration.client.defaultApiTimeoutMs)
         var attempt = 0
         while true {
             attempt += 1

@@ -81,7 +81,7 @@ private final class Race<T: Sendable>: Sendable {
 /// Runs `operation` (bounded by `limit`) and returns the ``KafkaError`` it throws. Records an issue
 /// and returns nil if it succeeds, times out, or throws anything else.
 func kafkaError<T: Sendable>(
-    within limit: Duration = .seconds(5),
+    within limit: Duration = .seconds(30),
     sourceLocation: SourceLocation = #_sourceLocation,
     _ operation: @escaping @Sendable () async throws -> T
 ) async -> KafkaError? {
