@@ -220,7 +220,7 @@ struct GroupFeatureIntegrationTests {
             let observer = KafkaConsumer(configuration: observerConfiguration, cluster: cluster)
             let partitions = (0..<Int32(3)).map { TopicPartition(topic, $0) }
             try await Self.eventually(within: .seconds(15), "every record was read") { poller.records == 30 }
-            try await Self.eventually(within: .seconds(5), "the positions are committed") {
+            try await Self.eventually(within: .seconds(30), "the positions are committed") {
                 try await observer.committed(partitions)
                     == Dictionary(uniqueKeysWithValues: partitions.map { ($0, 10) })
             }
