@@ -5,9 +5,9 @@ import Logging
 /// A distributed worker's configuration (Kafka's `DistributedConfig`): the common worker keys plus
 /// the group and the three internal topics, with Kafka's names and defaults.
 ///
-/// Only the keys the internal topic stores use are defined so far; the group protocol's keys
-/// (`connect.protocol`, `scheduled.rebalance.max.delay.ms`, session and heartbeat timeouts, ...)
-/// come with the worker coordinator (docs/distributed.md).
+/// The group protocol's keys (`connect.protocol`, `scheduled.rebalance.max.delay.ms`, the session,
+/// heartbeat and rebalance timeouts), the advertised REST address and the inter-worker key settings
+/// are here too, with Kafka's defaults.
 public struct DistributedConfig: Sendable {
     /// `group.id`
     public static let groupIDConfig = "group.id"
@@ -27,6 +27,27 @@ public struct DistributedConfig: Sendable {
     public static let statusTopicPartitionsConfig = "status.storage.partitions"
     /// `status.storage.replication.factor`
     public static let statusTopicReplicationFactorConfig = "status.storage.replication.factor"
+
+    /// `connect.protocol`
+    public static let connectProtocolConfig = "connect.protocol"
+    /// `scheduled.rebalance.max.delay.ms`
+    public static let scheduledRebalanceMaxDelayConfig = "scheduled.rebalance.max.delay.ms"
+    /// `session.timeout.ms`
+    public static let sessionTimeoutConfig = "session.timeout.ms"
+    /// `heartbeat.interval.ms`
+    public static let heartbeatIntervalConfig = "heartbeat.interval.ms"
+    /// `rebalance.timeout.ms`
+    public static let rebalanceTimeoutConfig = "rebalance.timeout.ms"
+    /// `rest.advertised.host.name`
+    public static let advertisedHostNameConfig = "rest.advertised.host.name"
+    /// `rest.advertised.port`
+    public static let advertisedPortConfig = "rest.advertised.port"
+    /// `inter.worker.key.generation.algorithm`
+    public static let keyGenerationAlgorithmConfig = "inter.worker.key.generation.algorithm"
+    /// `inter.worker.key.ttl.ms`
+    public static let keyTTLConfig = "inter.worker.key.ttl.ms"
+    /// `inter.worker.signature.algorithm`
+    public static let signatureAlgorithmConfig = "inter.worker.signature.algorithm"
 
     /// Kafka's check: a positive number, or -1 for the broker's default.
     private static func positiveOrBrokerDefault(_ what: String) -> ConfigValidator {
@@ -122,6 +143,82 @@ public struct DistributedConfig: Sendable {
                 importance: .low,
                 documentation: "Replication factor used when creating the status storage topic"
             ),
+            ConfigKey(
+                connectProtocolConfig,
+                type: .string,
+                default: "sessioned",
+                validator: .caseInsensitiveValidString(in: ConnectProtocolCompatibility.allCases.map(\.configName)),
+                importance: .low,
+                documentation: "Compatibility mode for Kafka Connect Protocol"
+            ),
+            ConfigKey(
+                scheduledRebalanceMaxDelayConfig,
+                type: .int,
+                default: 300_000,
+                validator: .atLeast(0),
+                importance: .low,
+                documentation: "The maximum delay that is scheduled in order to wait for the return of one or more "
+                    + "departed workers before rebalancing and reassigning their connectors and tasks to the group."
+            ),
+            ConfigKey(
+                sessionTimeoutConfig,
+                type: .int,
+                default: 10_000,
+                importance: .high,
+                documentation: "The timeout used to detect worker failures."
+            ),
+            ConfigKey(
+                heartbeatIntervalConfig,
+                type: .int,
+                default: 3_000,
+                importance: .high,
+                documentation: "The expected time between heartbeats to the group coordinator."
+            ),
+            ConfigKey(
+                rebalanceTimeoutConfig,
+                type: .int,
+                default: 60_000,
+                importance: .high,
+                documentation: "The maximum allowed time for each worker to join the group once a rebalance has begun."
+            ),
+            ConfigKey(
+                advertisedHostNameConfig,
+                type: .string,
+                default: .null,
+                importance: .low,
+                documentation: "If this is set, this is the hostname that will be given out to other workers to connect to."
+            ),
+            ConfigKey(
+                advertisedPortConfig,
+                type: .int,
+                default: .null,
+                importance: .low,
+                documentation: "If this is set, this is the port that will be given out to other workers to connect to."
+            ),
+            ConfigKey(
+                keyGenerationAlgorithmConfig,
+                type: .string,
+                default: "HmacSHA256",
+                validator: .validString(in: ["HmacSHA1", "HmacSHA256", "HmacSHA512"]),
+                importance: .low,
+                documentation: "The algorithm to use for generating internal request keys."
+            ),
+            ConfigKey(
+                keyTTLConfig,
+                type: .long,
+                default: 3_600_000,
+                validator: .atLeast(0),
+                importance: .low,
+                documentation: "The TTL of generated session keys used for internal request validation (in milliseconds)"
+            ),
+            ConfigKey(
+                signatureAlgorithmConfig,
+                type: .string,
+                default: "HmacSHA256",
+                validator: .validString(in: ["HmacSHA1", "HmacSHA256", "HmacSHA512"]),
+                importance: .low,
+                documentation: "The algorithm used to sign internal requests"
+            ),
         ]
         for key in keys { try? definition.define(key) }
         return definition
@@ -138,12 +235,46 @@ public struct DistributedConfig: Sendable {
     /// `status.storage.topic` and its settings. Default: 5 partitions, replication factor 3.
     public let statusTopic: InternalTopicSettings
 
+    /// `connect.protocol`. Default: `sessioned`.
+    public let connectProtocol: ConnectProtocolCompatibility
+    /// `scheduled.rebalance.max.delay.ms`. Default: 300000 (Kafka's; see docs/distributed.md).
+    public let scheduledRebalanceMaxDelayMs: Int
+    /// `session.timeout.ms`. Default: 10000.
+    public let sessionTimeoutMs: Int
+    /// `heartbeat.interval.ms`. Default: 3000.
+    public let heartbeatIntervalMs: Int
+    /// `rebalance.timeout.ms`. Default: 60000.
+    public let rebalanceTimeoutMs: Int
+    /// `rest.advertised.host.name`, if set.
+    public let advertisedHostName: String?
+    /// `rest.advertised.port`, if set.
+    public let advertisedPort: Int?
+    /// `inter.worker.key.generation.algorithm`. Default: `HmacSHA256`.
+    public let keyGenerationAlgorithm: String
+    /// `inter.worker.key.ttl.ms`. Default: one hour.
+    public let keyTTLMs: Int64
+    /// `inter.worker.signature.algorithm`. Default: `HmacSHA256`.
+    public let signatureAlgorithm: String
+
     /// Parses a distributed worker's configuration.
     /// - Throws: ``ConfigError`` naming the first missing or invalid key, e.g. a missing `group.id`.
     public init(_ props: [String: String]) throws(ConfigError) {
         worker = try WorkerConfig(props, definition: Self.definition)
         let config = try ParsedConfig(definition: Self.definition, originals: props)
         groupID = try config.string(Self.groupIDConfig) ?? ""
+        connectProtocol =
+            ConnectProtocolCompatibility(configName: (try config.string(Self.connectProtocolConfig) ?? "").lowercased())
+            ?? .sessioned
+        scheduledRebalanceMaxDelayMs = Int(try config.int(Self.scheduledRebalanceMaxDelayConfig))
+        sessionTimeoutMs = Int(try config.int(Self.sessionTimeoutConfig))
+        heartbeatIntervalMs = Int(try config.int(Self.heartbeatIntervalConfig))
+        rebalanceTimeoutMs = Int(try config.int(Self.rebalanceTimeoutConfig))
+        advertisedHostName = try config.string(Self.advertisedHostNameConfig)
+        advertisedPort =
+            if case .int(let port)? = try config.value(Self.advertisedPortConfig) { Int(port) } else { nil }
+        keyGenerationAlgorithm = try config.string(Self.keyGenerationAlgorithmConfig) ?? "HmacSHA256"
+        keyTTLMs = try config.long(Self.keyTTLConfig)
+        signatureAlgorithm = try config.string(Self.signatureAlgorithmConfig) ?? "HmacSHA256"
         configTopic = InternalTopicSettings(
             name: try config.string(Self.configTopicConfig) ?? "",
             partitions: 1,
