@@ -145,35 +145,14 @@ public actor StandaloneHerder {
     /// Validates a configuration (`PUT /connector-plugins/<class>/config/validate`).
     /// - Throws: ``ConfigError`` on `connector.class` when it names no known connector.
     public func validateConnectorConfig(_ config: [String: String]) async throws -> ConfigValidation {
-        let className = config[ConnectorConfig.connectorClassConfig] ?? ""
-        guard !className.isEmpty else { throw ConfigError.missingRequired(ConnectorConfig.connectorClassConfig) }
-        let plugin = try worker.plugins.requireConnectorPlugin(named: className)
-        let resolved = try await worker.resolve(config)
-        return await ConnectorConfig.validate(
-            resolved,
-            plugin: plugin,
-            plugins: worker.plugins,
-            overridePolicy: worker.config.overridePolicy
-        )
+        try await worker.validateConnectorConfig(config)
     }
 
     /// Validates a configuration and renders the result as Kafka's `ConfigInfos` (the body of
-    /// `PUT /connector-plugins/<class>/config/validate`): framework, connector and transform keys with
-    /// their definitions; converter sub-keys and client overrides with a `null` definition.
+    /// `PUT /connector-plugins/<class>/config/validate`).
     /// - Throws: ``ConfigError`` on `connector.class` when it names no known connector.
     public func validateConnectorConfigInfos(_ config: [String: String]) async throws -> ConfigInfos {
-        let className = config[ConnectorConfig.connectorClassConfig] ?? ""
-        let validation = try await validateConnectorConfig(config)
-        let plugin = try worker.plugins.requireConnectorPlugin(named: className)
-        var definition = plugin.type == .source ? ConnectorConfig.sourceDefinition : ConnectorConfig.sinkDefinition
-        let resolved = try await worker.resolve(config)
-        for key in plugin.configDef.configKeys
-            + worker.plugins.transformations.configDef(forConnectorConfig: resolved)
-            .configKeys
-        where definition[key.name] == nil {
-            try? definition.define(key)
-        }
-        return ConfigInfos(name: className, configDef: definition, values: validation.values)
+        try await worker.validateConnectorConfigInfos(config)
     }
 
     /// Stops and removes a connector and its tasks (`DELETE /connectors/<name>`).
