@@ -186,7 +186,8 @@ public struct DistributedConfig: Sendable {
                 type: .string,
                 default: .null,
                 importance: .low,
-                documentation: "If this is set, this is the hostname that will be given out to other workers to connect to."
+                documentation:
+                    "If this is set, this is the hostname that will be given out to other workers to connect to."
             ),
             ConfigKey(
                 advertisedPortConfig,
@@ -209,7 +210,8 @@ public struct DistributedConfig: Sendable {
                 default: 3_600_000,
                 validator: .atLeast(0),
                 importance: .low,
-                documentation: "The TTL of generated session keys used for internal request validation (in milliseconds)"
+                documentation:
+                    "The TTL of generated session keys used for internal request validation (in milliseconds)"
             ),
             ConfigKey(
                 signatureAlgorithmConfig,

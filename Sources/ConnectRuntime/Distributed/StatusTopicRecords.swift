@@ -220,6 +220,9 @@ public struct StatusCache: Sendable, Hashable {
     public private(set) var tasks: [ConnectorTaskID: StatusRecordValue] = [:]
     /// Active topics per connector, by topic name.
     public private(set) var topics: [String: [String: TopicStatusValue]] = [:]
+    /// The last task record of each key as written, the ignored ones included: what each worker
+    /// said last, for ``hasActiveStatus(of:)``.
+    private var lastWrittenTasks: [ConnectorTaskID: StatusRecordValue] = [:]
 
     /// An empty cache.
     public init() {}
@@ -233,6 +236,7 @@ public struct StatusCache: Sendable, Hashable {
         case .connector(let name, let status):
             connectors[name] = status
         case .task(let id, let status):
+            lastWrittenTasks[id] = status
             if let status, status.state == .unassigned, let cached = tasks[id], cached.state == .running,
                 cached.generation >= status.generation
             {
@@ -244,6 +248,14 @@ public struct StatusCache: Sendable, Hashable {
             if topics[connector]?.isEmpty == true { topics[connector] = nil }
         }
         return true
+    }
+
+    /// Whether the last record of any connector or task is by `workerID` and says something other
+    /// than UNASSIGNED: a worker that shut down cleanly wrote UNASSIGNED for all its work last (a task
+    /// UNASSIGNED that Kafka's reading rule hides from ``tasks`` counts here); one that crashed did not.
+    public func hasActiveStatus(of workerID: String) -> Bool {
+        connectors.values.contains { $0.workerID == workerID && $0.state != .unassigned }
+            || lastWrittenTasks.values.contains { $0.workerID == workerID && $0.state != .unassigned }
     }
 
     /// Whether a *safe* write (Kafka's `putSafe`, used for UNASSIGNED and FAILED) of `status` may

@@ -255,7 +255,23 @@ public actor Worker {
     /// Applies a target state to a connector and its tasks: PAUSED stops the connector instance and
     /// pauses the tasks; STARTED starts it again and resumes them.
     public func setTargetState(_ name: String, _ state: TargetState) async {
-        guard var running = connectors[name], let connector = running.connector else { return }
+        // In a cluster the tasks may run on a worker that does not run their connector.
+        if var running = connectors[name], let connector = running.connector {
+            await Self.apply(state, to: connector, &running, workerID: workerID)
+            connectors[name] = running
+        }
+        for (id, task) in tasks where id.connector == name {
+            tasks[id]?.targetState = state
+            await task.runner?.transition(to: state)
+        }
+    }
+
+    private static func apply(
+        _ state: TargetState,
+        to connector: any Connector,
+        _ running: inout RunningConnector,
+        workerID: String
+    ) async {
         switch state {
         case .paused:
             if running.isStarted { await connector.stop() }
@@ -275,11 +291,6 @@ public actor Worker {
             if running.isStarted { await connector.stop() }
             running.isStarted = false
             if running.status.state != .failed { running.status.state = .stopped }
-        }
-        connectors[name] = running
-        for (id, task) in tasks where id.connector == name {
-            tasks[id]?.targetState = state
-            await task.runner?.transition(to: state)
         }
     }
 

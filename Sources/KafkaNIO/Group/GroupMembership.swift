@@ -182,7 +182,12 @@ public actor GroupMembership {
     public func leave(reason: String = "the member is leaving") async {
         let memberID = self.state.memberID
         let sendLeave = self.state.shouldSendLeaveGroup
+        // The coordinator answers a connection's requests in order, and a JoinGroup can be held for
+        // the whole rebalance: a LeaveGroup queued behind it would wait that long. Drop that
+        // connection (abandoning the join) and leave through a new one.
+        let joinInFlight = self.state.phase == .joining || self.state.phase == .syncing
         self.state.left()
+        if joinInFlight { await self.closeCoordinatorConnection() }
         self.heartbeatWakeup.signal()
         if sendLeave { await self.sendLeaveGroup(memberID: memberID, reason: reason) }
     }

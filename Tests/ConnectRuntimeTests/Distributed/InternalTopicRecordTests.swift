@@ -241,6 +241,29 @@ private func bytes(_ json: String) -> [UInt8] { Array(json.utf8) }
         )
     }
 
+    /// The leader's test for a clean departure: the worker's own last word on each of its tasks is
+    /// UNASSIGNED, even where Kafka's reading rule keeps showing its RUNNING.
+    @Test func aWorkerThatStoppedItsWorkHasNoActiveStatus() {
+        let task = ConnectorTaskID(connector: "a", task: 0)
+        var cache = StatusCache()
+        cache.apply(.connector("a", StatusRecordValue(state: .running, workerID: "w1", generation: 5)))
+        cache.apply(.task(task, StatusRecordValue(state: .running, workerID: "w1", generation: 5)))
+        cache.apply(
+            .task(
+                ConnectorTaskID(connector: "a", task: 1),
+                StatusRecordValue(state: .running, workerID: "w2", generation: 5)
+            )
+        )
+        #expect(cache.hasActiveStatus(of: "w1"))
+        cache.apply(.task(task, StatusRecordValue(state: .unassigned, workerID: "w1", generation: 5)))
+        #expect(cache.tasks[task]?.state == .running, "Kafka's rule still shows RUNNING")
+        #expect(cache.hasActiveStatus(of: "w1"), "its connector is still RUNNING")
+        cache.apply(.connector("a", StatusRecordValue(state: .unassigned, workerID: "w1", generation: 5)))
+        #expect(!cache.hasActiveStatus(of: "w1"))
+        #expect(cache.hasActiveStatus(of: "w2"))
+        #expect(!cache.hasActiveStatus(of: "w3"))
+    }
+
     @Test func tracksActiveTopics() {
         var cache = StatusCache()
         let value = TopicStatusValue(topic: "t", connector: "c", task: 1, discoverTimestamp: 5)
