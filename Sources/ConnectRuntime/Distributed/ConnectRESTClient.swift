@@ -54,9 +54,12 @@ public final class ConnectRESTClient: Sendable {
     private let isShutDown = Mutex(false)
 
     /// A client on NIO's shared event loops.
-    public init() {
+    /// - Parameter connectTimeout: How long connecting to a worker may take, retries of refused
+    ///   connections included (AsyncHTTPClient's default, 10 s).
+    public init(connectTimeout: Duration = .seconds(10)) {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
+        configuration.timeout.connect = .nanoseconds(Self.nanoseconds(connectTimeout))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -84,9 +87,8 @@ public final class ConnectRESTClient: Sendable {
         request.headers.add(name: "User-Agent", value: "kafka-connect")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(body) }
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds))
+            let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
             let bytes = try await response.body.collect(upTo: Self.maxResponseSize)
             return ConnectRESTResponse(
                 status: Int(response.status.code),
@@ -98,6 +100,10 @@ public final class ConnectRESTClient: Sendable {
         } catch {
             throw ConnectRESTClientError("\(method) \(url) failed: \(error)")
         }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     /// Closes the connections. Requests after this fail; calling it again does nothing.
