@@ -85,7 +85,11 @@ actor FakeHerder: Herder {
     func stopConnector(_ name: String) async throws { throw ConnectError("not faked") }
     func restartConnector(_ name: String) async throws { throw ConnectError("not faked") }
 
-    func restartConnectorAndTasks(_ name: String, includeTasks: Bool, onlyFailed: Bool) async throws
+    func restartConnectorAndTasks(
+        _ name: String,
+        includeTasks: Bool,
+        onlyFailed: Bool
+    ) async throws
         -> ConnectorStateInfo
     {
         try write(.restartConnectorAndTasks(name, includeTasks: includeTasks, onlyFailed: onlyFailed))

@@ -54,7 +54,9 @@ import Testing
             let restart = try await follower.call("POST", "/connectors/c1/restart?includeTasks=true&onlyFailed=true")
             #expect(restart.status == 202)
             #expect(restart.object["name"] as? String == "c1")
-            #expect(await leader.herder.calls == [.restartConnectorAndTasks("c1", includeTasks: true, onlyFailed: true)])
+            #expect(
+                await leader.herder.calls == [.restartConnectorAndTasks("c1", includeTasks: true, onlyFailed: true)]
+            )
 
             // GET requests are answered locally: a refusal is a 409, never a forward.
             let read = try await follower.call("GET", "/connectors/c1/config")
@@ -141,7 +143,12 @@ import Testing
             let key = Array("session-key".utf8)
             let body = #"[{"task.class":"T","index":"0"},{"task.class":"T","index":"1"}]"#
             let headers = try InternalRequestSignature.sign(body: Array(body.utf8), key: key, algorithm: "HmacSHA512")
-            let answer = try await follower.call("POST", "/connectors/c1/tasks", body, headers: headers.map { ($0, $1) })
+            let answer = try await follower.call(
+                "POST",
+                "/connectors/c1/tasks",
+                body,
+                headers: headers.map { ($0, $1) }
+            )
             #expect(answer.status == 204)
             let calls = await leader.herder.calls
             guard case .putTaskConfigs(let name, let configs, let signature)? = calls.first, calls.count == 1 else {

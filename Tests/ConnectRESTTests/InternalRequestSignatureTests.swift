@@ -39,7 +39,9 @@ import Testing
 
     @Test func tamperedBodyOrWrongKeyIsInvalid() throws {
         let headers = try InternalRequestSignature.sign(body: Self.body, key: Self.key)
-        let tampered = try #require(try InternalRequestSignature(body: Array(#"[{"task":"1"}]"#.utf8), headers: headers))
+        let tampered = try #require(
+            try InternalRequestSignature(body: Array(#"[{"task":"1"}]"#.utf8), headers: headers)
+        )
         #expect(!tampered.isValid(key: Self.key))
         let signature = try #require(try InternalRequestSignature(body: Self.body, headers: headers))
         #expect(!signature.isValid(key: Array("another-key".utf8)))
@@ -69,13 +71,18 @@ import Testing
         #expect(try InternalRequestSignature(body: Self.body, headers: []) == nil)
         #expect(try InternalRequestSignature(body: Self.body, headers: [("X-Connect-Authorization", "AAAA")]) == nil)
         #expect(
-            try InternalRequestSignature(body: Self.body, headers: [("X-Connect-Request-Signature-Algorithm", "HmacSHA256")])
+            try InternalRequestSignature(
+                body: Self.body,
+                headers: [("X-Connect-Request-Signature-Algorithm", "HmacSHA256")]
+            )
                 == nil
         )
         #expect(throws: HerderRequestError.self) {
             try InternalRequestSignature(
                 body: Self.body,
-                headers: [("X-Connect-Authorization", "not base64!"), ("X-Connect-Request-Signature-Algorithm", "HmacSHA256")]
+                headers: [
+                    ("X-Connect-Authorization", "not base64!"), ("X-Connect-Request-Signature-Algorithm", "HmacSHA256"),
+                ]
             )
         }
     }

@@ -56,7 +56,8 @@ public struct InternalRequestSignature: Sendable, Hashable {
     public func isValid(key: [UInt8]) -> Bool {
         let key = SymmetricKey(data: key)
         switch algorithm {
-        case "HmacSHA1": return HMAC<Insecure.SHA1>.isValidAuthenticationCode(signature, authenticating: body, using: key)
+        case "HmacSHA1":
+            return HMAC<Insecure.SHA1>.isValidAuthenticationCode(signature, authenticating: body, using: key)
         case "HmacSHA256": return HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: body, using: key)
         case "HmacSHA512": return HMAC<SHA512>.isValidAuthenticationCode(signature, authenticating: body, using: key)
         default: return false

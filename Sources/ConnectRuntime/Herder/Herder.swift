@@ -45,7 +45,11 @@ public protocol Herder: Actor {
 
     /// Restarts the connector and (failed) tasks (`POST /connectors/<name>/restart?includeTasks=…&onlyFailed=…`).
     /// - Returns: The status with the instances to restart marked RESTARTING.
-    func restartConnectorAndTasks(_ name: String, includeTasks: Bool, onlyFailed: Bool) async throws
+    func restartConnectorAndTasks(
+        _ name: String,
+        includeTasks: Bool,
+        onlyFailed: Bool
+    ) async throws
         -> ConnectorStateInfo
 
     /// Restarts one task (`POST /connectors/<name>/tasks/<id>/restart`).
