@@ -28,37 +28,57 @@ public struct RESTResponse: Sendable {
     }
 }
 
-/// The Connect REST API over a ``StandaloneHerder`` (Kafka's `ConnectorsResource`,
+/// The Connect REST API over a ``Herder`` (Kafka's `ConnectorsResource`, `InternalConnectResource`,
 /// `ConnectorPluginsResource`, `RootResource` and `LoggingResource`), independent of the HTTP server:
-/// a request's method, path, query, content type and body in, a ``RESTResponse`` out.
+/// a request's method, path, query, content type, headers and body in, a ``RESTResponse`` out.
+///
+/// Writes the herder refuses with ``RequestTargetError`` are forwarded to the worker it names
+/// (Kafka's `HerderRequestHandler.completeOrForwardRequest`); see `docs/distributed.md`.
 public struct ConnectRESTHandler: Sendable {
     /// The herder requests act on.
-    public let herder: StandaloneHerder
+    public let herder: any Herder
     /// The log levels `/admin/loggers` reads and changes.
     public let loggerLevels: LoggerLevels
     /// `kafka_cluster_id` in `GET /`.
     public let kafkaClusterID: String?
     private let ready = ReadyFlag()
+    private let forwarding: ForwardingClient
 
     /// A handler for `herder`.
-    public init(herder: StandaloneHerder, loggerLevels: LoggerLevels = .shared, kafkaClusterID: String? = nil) {
+    /// - Parameter restClient: The client that forwards requests to other workers. `nil`: the handler
+    ///   creates one on the first forward and ``shutdown()`` closes it; a client passed here stays
+    ///   its owner's to shut down.
+    public init(
+        herder: any Herder,
+        loggerLevels: LoggerLevels = .shared,
+        kafkaClusterID: String? = nil,
+        restClient: ConnectRESTClient? = nil
+    ) {
         self.herder = herder
         self.loggerLevels = loggerLevels
         self.kafkaClusterID = kafkaClusterID
+        self.forwarding = ForwardingClient(injected: restClient)
     }
 
     /// Marks startup complete: `GET /health` answers healthy from now on (503 "starting" before).
     public func markReady() { ready.value.withLock { $0 = true } }
 
+    /// Closes the forwarding client the handler created (``ConnectRESTServer/stop()`` calls it); later
+    /// forwards answer 500.
+    public func shutdown() async { await forwarding.shutdown() }
+
     /// Answers one request.
     /// - Parameters:
     ///   - path: The request path without the query, percent-encoded.
     ///   - query: The raw query string.
+    ///   - headers: The request headers; the internal signature headers and `Authorization` travel
+    ///     with a forwarded request.
     public func handle(
         method: String,
         path: String,
         query: String?,
         contentType: String?,
+        headers: [(name: String, value: String)] = [],
         body: [UInt8]
     ) async -> RESTResponse {
         let segments = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
@@ -66,14 +86,16 @@ public struct ConnectRESTHandler: Sendable {
         case .failure(let error):
             return RESTResponse(error)
         case .success(let route):
+            let request = Request(query: Self.parseQuery(query), headers: headers, body: body)
             do {
                 if ["POST", "PUT", "PATCH"].contains(method), let contentType, !Self.isJSON(contentType),
                     !(segments.first == "health" || segments.isEmpty)
                 {
                     throw RESTError(415, "HTTP 415 Unsupported Media Type")
                 }
-                let request = Request(query: Self.parseQuery(query), body: body)
                 return try await respond(route, request)
+            } catch let error as RequestTargetError where route.isForwardable {
+                return await forward(error, method: method, path: path, rawQuery: query, request: request)
             } catch {
                 return RESTResponse(Self.restError(error))
             }
@@ -82,7 +104,12 @@ public struct ConnectRESTHandler: Sendable {
 
     private struct Request {
         var query: [(String, String)]
+        var headers: [(name: String, value: String)]
         var body: [UInt8]
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
 
         func values(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
         func flag(_ name: String) -> Bool { values(name).last?.lowercased() == "true" }
@@ -120,9 +147,86 @@ public struct ConnectRESTHandler: Sendable {
             return RESTError(error.kind == .forbidden ? 403 : 400, error.message)
         case let error as ConfigError:
             return RESTError(400, error.message)
+        case let error as RequestTargetError:
+            // Only reached where no forward applies (reads, or a herder refusing mid-forward).
+            return error == .rebalanceNeeded ? staleConfiguration : conflictingOperation
         default:
             return RESTError(500, "\(error)")
         }
+    }
+
+    // MARK: Forwarding
+
+    /// Kafka's 409 when the target was not found within two hops.
+    static let conflictingOperation = RESTError(
+        409,
+        "Cannot complete request because of a conflicting operation (e.g. worker rebalance)"
+    )
+    /// Kafka's 409 when the herder has no leader URL to forward to.
+    static let noKnownLeader = RESTError(
+        409,
+        "Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway."
+    )
+    /// Kafka's 409 for RebalanceNeededException.
+    static let staleConfiguration = RESTError(
+        409,
+        "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)"
+    )
+
+    /// Kafka's `completeOrForwardRequest`: a request the user sent (no `forward` parameter) may take two
+    /// hops (`forward=true` on the first), a forwarded one only one more (`forward=false`).
+    private func forward(
+        _ error: RequestTargetError,
+        method: String,
+        path: String,
+        rawQuery: String?,
+        request: Request
+    ) async -> RESTResponse {
+        if error == .rebalanceNeeded { return RESTResponse(Self.staleConfiguration) }
+        // Jersey reads a Boolean parameter as "true" (any case) or false.
+        let forward = request.values("forward").last.map { $0.lowercased() == "true" }
+        guard forward ?? true else { return RESTResponse(Self.conflictingOperation) }
+        guard let base = error.forwardURL else { return RESTResponse(Self.noKnownLeader) }
+        let url = Self.forwardURL(base: base, path: path, query: rawQuery, recursive: forward == nil)
+        var headers: [(name: String, value: String)] = request.headers.filter {
+            InternalRequestSignature.isSignatureHeader($0.name)
+                || $0.name.caseInsensitiveCompare("Authorization") == .orderedSame
+        }
+        // The bytes as received, so a signature over them stays valid.
+        let body = request.body.isEmpty ? nil : request.body
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let answer: ConnectRESTResponse
+        do {
+            answer = try await forwarding.client().request(url: url, method: method, headers: headers, body: body)
+        } catch {
+            return RESTResponse(RESTError(500, "IO Error trying to forward REST request: \(error)"))
+        }
+        // Kafka's RestClient: 204 has no body; 2xx and errors (>= 400) are answered as the target did.
+        guard answer.status == 204 || (200..<300).contains(answer.status) || answer.status >= 400 else {
+            return RESTResponse(
+                RESTError(500, "Unexpected status code when handling forwarded request: \(answer.status)")
+            )
+        }
+        var response = RESTResponse(answer.status)
+        if answer.status != 204 && !answer.body.isEmpty {
+            response.body = answer.body
+            if let contentType = answer.header("Content-Type") { response.contentType = contentType }
+        }
+        if let location = answer.header("Location") { response.headers.append(("Location", location)) }
+        return response
+    }
+
+    /// `<base><path>?forward=<recursive>&<the other parameters>`; `base` may end with a slash.
+    static func forwardURL(base: String, path: String, query: String?, recursive: Bool) -> String {
+        var url = base
+        while url.hasSuffix("/") { url.removeLast() }
+        url += path.hasPrefix("/") ? path : "/" + path
+        var parameters = ["forward=\(recursive)"]
+        for pair in (query ?? "").split(separator: "&") {
+            let name = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            if (name.removingPercentEncoding ?? String(name)) != "forward" { parameters.append(String(pair)) }
+        }
+        return url + "?" + parameters.joined(separator: "&")
     }
 
     // MARK: Routes
@@ -213,6 +317,12 @@ public struct ConnectRESTHandler: Sendable {
                 tasks.append((id.description, .object(await masked(taskConfig, connectorConfig: config))))
             }
             return RESTResponse(200, .object(tasks))
+        case .putTaskConfigs(let name):
+            // Parsed (and a bad algorithm refused) on every hop; only the herder that acts verifies it.
+            let signature = try InternalRequestSignature(body: request.body, headers: request.headers)
+            let configs = try Self.parseTaskConfigs(try request.json())
+            try await herder.putTaskConfigs(name, configs: configs, signature: signature)
+            return RESTResponse(204)
         case .taskStatus(let name, let task):
             let status = try? await herder.connectorStatus(name)
             guard let entry = status?.tasks.first(where: { $0.id == task }) else {
@@ -303,7 +413,8 @@ public struct ConnectRESTHandler: Sendable {
         let herder = self.herder
         let responsive = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                _ = await herder.connectorNames()
+                // An answer, even a refusal, shows the herder responds.
+                _ = try? await herder.connectorNames()
                 return true
             }
             group.addTask {
@@ -338,7 +449,7 @@ public struct ConnectRESTHandler: Sendable {
     }
 
     private func listConnectors(_ request: Request) async throws -> RESTResponse {
-        let names = await herder.connectorNames()
+        let names = try await herder.connectorNames()
         let expand = request.values("expand")
         guard !request.query.contains(where: { $0.0 == "expand" }) else {
             var result: [(String, JSON)] = []
@@ -389,7 +500,7 @@ public struct ConnectRESTHandler: Sendable {
 
     private func putConfig(_ name: String, _ request: Request) async throws -> RESTResponse {
         let config = try JSONBody.stringMap(try request.json(), what: "connector configuration")
-        let existed = await herder.connectorNames().contains(name)
+        let existed = try await herder.connectorNames().contains(name)
         let info = try await put(name, config, allowReplace: true, initialState: nil)
         if existed { return RESTResponse(200, try await infoJSON(info)) }
         return RESTResponse(
@@ -536,6 +647,20 @@ public struct ConnectRESTHandler: Sendable {
         }
     }
 
+    /// Kafka's `List<Map<String, String>>` body of `POST /connectors/<name>/tasks`.
+    private static func parseTaskConfigs(_ body: ConnectValue?) throws -> [[String: String]] {
+        guard case .array(let entries)? = body else {
+            throw RESTError(400, "The task configurations must be a JSON array of objects of strings")
+        }
+        return try entries.map { entry in
+            let map = try JSONBody.stringMap(entry, what: "task configuration")
+            if let key = map.first(where: { $0.value == nil })?.key {
+                throw RESTError(400, "The value of \(key) in a task configuration must not be null")
+            }
+            return map.compactMapValues { $0 }
+        }
+    }
+
     private static func encode(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -578,6 +703,34 @@ public struct ConnectRESTHandler: Sendable {
     /// `${provider:path:key}` anywhere in the value: it names the secret rather than holding it.
     private static func isPlaceholder(_ value: String) -> Bool {
         value.range(of: #"\$\{[^}]*\}"#, options: .regularExpression) != nil
+    }
+}
+
+/// The forwarding client, created on first use unless injected, shared by copies of the handler.
+private final class ForwardingClient: Sendable {
+    private let injected: ConnectRESTClient?
+    private let state = Mutex<(client: ConnectRESTClient?, closed: Bool)>((nil, false))
+
+    init(injected: ConnectRESTClient?) { self.injected = injected }
+
+    func client() throws -> ConnectRESTClient {
+        if let injected { return injected }
+        return try state.withLock { state in
+            guard !state.closed else { throw RESTError(500, "The REST server is shutting down") }
+            if let client = state.client { return client }
+            let client = ConnectRESTClient()
+            state.client = client
+            return client
+        }
+    }
+
+    func shutdown() async {
+        let created = state.withLock { state in
+            state.closed = true
+            defer { state.client = nil }
+            return state.client
+        }
+        await created?.shutdown()
     }
 }
 

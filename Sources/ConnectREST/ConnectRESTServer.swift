@@ -64,6 +64,7 @@ public actor ConnectRESTServer {
                 path: request.uri.path,
                 query: request.uri.query,
                 contentType: request.headers[.contentType],
+                headers: request.headers.map { ($0.name.rawName, $0.value) },
                 body: Array(buffer: body)
             )
             var headers: HTTPFields = [:]
@@ -128,7 +129,7 @@ public actor ConnectRESTServer {
     }
 
     /// Stops gracefully: no new connections, requests in flight are answered; after 5 s the server is
-    /// cancelled. Returns when it has stopped.
+    /// cancelled. Then shuts the handler's forwarding client down. Returns when it has stopped.
     public func stop() async {
         await group?.triggerGracefulShutdown()
         let deadline = ContinuousClock.now + .seconds(5)
@@ -139,6 +140,8 @@ public actor ConnectRESTServer {
         await run?.value
         group = nil
         run = nil
+        // In-flight forwards are answered by now; the forwarding client can go.
+        await handler.shutdown()
         logger.info("REST server stopped")
     }
 }

@@ -36,6 +36,8 @@ enum RESTRoute: Sendable, Hashable {
     case resume(String)
     case stop(String)
     case tasks(String)
+    /// `POST /connectors/<name>/tasks`, internal: a follower's task configurations for the leader.
+    case putTaskConfigs(String)
     case tasksConfig(String)
     case taskStatus(String, Int)
     case restartTask(String, Int)
@@ -51,6 +53,19 @@ enum RESTRoute: Sendable, Hashable {
     case getLogger(String)
     case setLogger(String)
     case metrics
+
+    /// Whether a ``RequestTargetError`` sends the request to another worker (Kafka's resources that
+    /// call `completeOrForwardRequest`, plus pause and resume, which a distributed herder may also
+    /// leave to the leader). Reads and `topics/reset` are answered locally.
+    var isForwardable: Bool {
+        switch self {
+        case .createConnector, .putConfig, .patchConfig, .deleteConnector, .pause, .resume, .stop, .restart,
+            .restartTask, .alterOffsets, .resetOffsets, .putTaskConfigs:
+            return true
+        default:
+            return false
+        }
+    }
 
     /// Matches a request: the route, or 404 for an unknown path, 405 for a known path without this
     /// method. `segments` are the percent-decoded path segments, empty ones dropped.
@@ -87,7 +102,7 @@ enum RESTRoute: Sendable, Hashable {
                 case "pause": return ["PUT": .pause(c)]
                 case "resume": return ["PUT": .resume(c)]
                 case "stop": return ["PUT": .stop(c)]
-                case "tasks": return ["GET": .tasks(c)]
+                case "tasks": return ["GET": .tasks(c), "POST": .putTaskConfigs(c)]
                 case "tasks-config": return ["GET": .tasksConfig(c)]
                 case "topics": return ["GET": .topics(c)]
                 case "offsets": return ["GET": .getOffsets(c), "PATCH": .alterOffsets(c), "DELETE": .resetOffsets(c)]

@@ -13,6 +13,14 @@ public struct ConnectorInfo: Sendable, Hashable {
     public var tasks: [ConnectorTaskID]
     /// Source or sink.
     public var type: ConnectorPlugin.PluginType?
+
+    /// Creates an info.
+    public init(name: String, config: [String: String], tasks: [ConnectorTaskID], type: ConnectorPlugin.PluginType?) {
+        self.name = name
+        self.config = config
+        self.tasks = tasks
+        self.type = type
+    }
 }
 
 /// A connector's and its tasks' statuses (`GET /connectors/<name>/status`).
@@ -25,6 +33,19 @@ public struct ConnectorStateInfo: Sendable, Hashable {
     public var tasks: [(id: Int, status: StatusInfo)]
     /// Source or sink.
     public var type: ConnectorPlugin.PluginType?
+
+    /// Creates a status.
+    public init(
+        name: String,
+        connector: StatusInfo,
+        tasks: [(id: Int, status: StatusInfo)],
+        type: ConnectorPlugin.PluginType?
+    ) {
+        self.name = name
+        self.connector = connector
+        self.tasks = tasks
+        self.type = type
+    }
 
     public static func == (lhs: ConnectorStateInfo, rhs: ConnectorStateInfo) -> Bool {
         lhs.name == rhs.name && lhs.connector == rhs.connector && lhs.type == rhs.type
@@ -47,7 +68,7 @@ public struct ConnectorStateInfo: Sendable, Hashable {
 /// task), connector list, info, config, task configs, status, validation, source offsets (get, alter,
 /// reset through the connector's `alterOffsets`), active topics, and task reconfiguration requested
 /// by connectors.
-public actor StandaloneHerder {
+public actor StandaloneHerder: Herder {
     /// The worker running the connectors.
     public nonisolated let worker: Worker
     private let logger: Logger
@@ -335,6 +356,21 @@ public actor StandaloneHerder {
 
     /// The connectors' names, in creation order (`GET /connectors`).
     public func connectorNames() -> [String] { names }
+
+    /// Refused: only distributed workers hand task configurations to a leader (Kafka's standalone
+    /// herder throws the same way).
+    /// - Throws: ``HerderRequestError`` `badRequest`.
+    public func putTaskConfigs(
+        _ name: String,
+        configs: [[String: String]],
+        signature: InternalRequestSignature?
+    ) throws {
+        throw HerderRequestError(
+            .badRequest,
+            "Kafka Connect in standalone mode does not support externally setting task configurations; "
+                + "POST /connectors/\(name)/tasks is only used by distributed workers."
+        )
+    }
 
     /// A connector's configuration and tasks (`GET /connectors/<name>`).
     /// - Throws: ``ConnectError`` `notFound`.
