@@ -89,7 +89,7 @@ struct StandaloneCommand: AsyncParsableCommand {
 
     /// The built-ins plus the plugins in `plugin.path`; logs each plugin loaded and each refused (a
     /// refused plugin never stops the worker).
-    private static func loadPlugins(pluginPath: [String]) -> PluginRegistry {
+    static func loadPlugins(pluginPath: [String]) -> PluginRegistry {
         var plugins = PluginRegistry.builtIn
         guard !pluginPath.isEmpty else { return plugins }
         let logger = Logger(label: "org.apache.kafka.connect.runtime.isolation.PluginScanner")

@@ -4,6 +4,6 @@ struct SwiftConnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swift-connect",
         abstract: "SwiftConnect: a Kafka Connect runtime in Swift.",
-        subcommands: [KafkaCommand.self, StandaloneCommand.self, PluginCommand.self]
+        subcommands: [KafkaCommand.self, StandaloneCommand.self, DistributedCommand.self, PluginCommand.self]
     )
 }

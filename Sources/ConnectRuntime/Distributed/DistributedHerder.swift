@@ -27,7 +27,7 @@ public typealias TaskConfigsSender =
 /// stops everything at once, so a task never runs twice (no zombies). A worker shutting down stops its
 /// work and writes UNASSIGNED statuses before it leaves the group; the leader takes that as a clean
 /// departure and hands the work over at once instead of after `scheduled.rebalance.max.delay.ms`.
-public actor DistributedHerder: GroupMembershipHandler {
+public actor DistributedHerder: Herder, GroupMembershipHandler {
     /// The worker running this member's connectors and tasks.
     public nonisolated let worker: Worker
     /// The configuration.
@@ -96,6 +96,9 @@ public actor DistributedHerder: GroupMembershipHandler {
         )
         self.assignor = IncrementalCooperativeAssignor(maxDelay: Int32(clamping: config.scheduledRebalanceMaxDelayMs))
     }
+
+    /// The worker id in statuses for an advertised URL: its `host:port`.
+    public static func workerID(ofURL url: String) -> String { hostPort(url) }
 
     /// `host:port` of `http://host:port/`.
     static func hostPort(_ url: String) -> String {
@@ -765,8 +768,25 @@ public actor DistributedHerder: GroupMembershipHandler {
         return try await putConnectorConfig(name: name, config: config, allowReplace: true)
     }
 
-    /// `POST /connectors/<name>/tasks` on the leader: task configs a follower's connector generated.
-    /// The caller (REST) has checked the request's signature against ``sessionKey()``.
+    /// `POST /connectors/<name>/tasks` on the leader: task configs a follower's connector generated,
+    /// signed with the session key under the `sessioned` protocol (Kafka's checks and messages).
+    public func putTaskConfigs(
+        _ name: String,
+        configs: [[String: String]],
+        signature: InternalRequestSignature?
+    ) async throws {
+        if config.connectProtocol == .sessioned {
+            guard let signature else {
+                throw HerderRequestError(.badRequest, "Internal request missing required signature")
+            }
+            guard let key = configStore.snapshot().sessionKey, signature.isValid(key: key.key) else {
+                throw HerderRequestError(.forbidden, "Internal request contained invalid signature.")
+            }
+        }
+        try await acceptTaskConfigs(name, configs: configs)
+    }
+
+    /// Writes task configs a follower generated (the signature already checked).
     public func acceptTaskConfigs(_ name: String, configs: [[String: String]]) async throws {
         try requireLeader()
         _ = try requireConnector(name)
