@@ -67,15 +67,17 @@ struct DistributedClusterIntegrationTests {
         try await Self.createTopics([(topic, 6)])
         try await DistributedCluster.run("spread", workers: 3) { cluster in
             let first = cluster.running[0]
-            try await cluster.createConnector("gen", Self.dataGen(topic: topic, tasks: 6), on: first)
+            try await cluster.createConnector("spread-gen", Self.dataGen(topic: topic, tasks: 6), on: first)
             let threeIDs = Set(cluster.running.map(\.workerID))
-            let before = try await cluster.waitForStatus("gen", on: first, "6 tasks RUNNING, 2 per worker") {
+            let before = try await cluster.waitForStatus("spread-gen", on: first, "6 tasks RUNNING, 2 per worker") {
                 $0.allRunning(count: 6) && Set($0.tasksPerWorker.keys) == threeIDs
                     && $0.tasksPerWorker.values.allSatisfy { $0 == 2 }
             }
 
             let joinOffset = try await cluster.statusTopicEnd()
-            let fourth = try await cluster.addWorker()
+            // Polling starts as the process starts: the worker reports healthy only once it has
+            // joined, and the rebalance may already be under way by then.
+            let fourth = try cluster.launchWorkers(1)[0]
             var seen: [Int: Set<DistributedCluster.Placement>] = [:]
             let after = try await cluster.waitForStatus(
                 "the fourth worker runs tasks and the 6 are balanced over 4 workers",
@@ -90,6 +92,7 @@ struct DistributedClusterIntegrationTests {
                 }
             )
 
+            try await cluster.waitUntilHealthy(fourth)
             let stayed = before.tasks.keys.filter { before.tasks[$0]?.workerID == after.tasks[$0]?.workerID }
             let moved = Set(before.tasks.keys).subtracting(stayed)
             // Only tasks the new worker now runs moved: nothing was shuffled among the old three.
@@ -100,7 +103,7 @@ struct DistributedClusterIntegrationTests {
             }
             let records = try await cluster.statusRecords(from: joinOffset)
             for id in stayed {
-                let key = "status-task-gen-\(id)"
+                let key = "status-task-spread-gen-\(id)"
                 let writes = records.filter { $0.key == key }
                 #expect(
                     writes.allSatisfy { $0.state == "RUNNING" && $0.workerID == before.tasks[id]!.workerID },
@@ -109,7 +112,7 @@ struct DistributedClusterIntegrationTests {
             }
             // The moved tasks were started by the fourth worker (and so reported by it).
             for id in moved {
-                #expect(records.contains { $0.key == "status-task-gen-\(id)" && $0.workerID == fourth.workerID })
+                #expect(records.contains { $0.key == "status-task-spread-gen-\(id)" && $0.workerID == fourth.workerID })
             }
         }
         await Self.deleteTopics([topic])
@@ -136,20 +139,20 @@ struct DistributedClusterIntegrationTests {
             }
             try feed(5_000)
             let entry = cluster.running[0]
-            try await cluster.createConnector("gen", Self.dataGen(topic: genTopic, tasks: 6), on: entry)
+            try await cluster.createConnector("kill-gen", Self.dataGen(topic: genTopic, tasks: 6), on: entry)
             try await cluster.createConnector(
-                "source",
+                "kill-source",
                 ["connector.class": "FileStreamSource", "file": input, "topic": pipeTopic],
                 on: entry
             )
             try await cluster.createConnector(
-                "sink",
+                "kill-sink",
                 ["connector.class": "FileStreamSink", "file": output, "topics": pipeTopic],
                 on: entry
             )
             // Wait for a settled assignment, all 8 tasks RUNNING and 3/3/2 over the workers: the
             // assignor moves nothing more then, so what the victim runs is known at the kill.
-            let taskCounts = ["gen": 6, "source": 1, "sink": 1]
+            let taskCounts = ["kill-gen": 6, "kill-source": 1, "kill-sink": 1]
             var statuses: [String: DistributedCluster.ConnectorStatus] = [:]
             try await DistributedCluster.waitUntil("all 8 tasks RUNNING, 3/3/2 over the workers") {
                 statuses = [:]
@@ -168,13 +171,15 @@ struct DistributedClusterIntegrationTests {
                 try feed(20)
                 return DistributedCluster.lines(of: output).count > 100
             }
-            let victimID = try #require(statuses["source"]?.tasks[0]?.workerID)
+            let victimID = try #require(statuses["kill-source"]?.tasks[0]?.workerID)
             let victim = try #require(cluster.running.first { $0.workerID == victimID })
             let survivor = try #require(cluster.running.first { $0.workerID != victimID })
             // Everything the victim runs: (connector, task) pairs.
             var victimTasks: [(String, Int)] = []
             for (name, status) in statuses {
-                for (id, placement) in status.tasks where placement.workerID == victimID { victimTasks.append((name, id)) }
+                for (id, placement) in status.tasks where placement.workerID == victimID {
+                    victimTasks.append((name, id))
+                }
             }
 
             try feed(1_000)
@@ -201,12 +206,14 @@ struct DistributedClusterIntegrationTests {
             let delay = Duration.milliseconds(3_000)
             let session = Duration.milliseconds(6_000)
             let bound = delay + session + session + .seconds(5)
-            print("SIGKILL failover: \(victimTasks.count) tasks of worker \(victimID) RUNNING elsewhere after \(failover)")
+            print(
+                "SIGKILL failover: \(victimTasks.count) tasks of worker \(victimID) RUNNING elsewhere after \(failover)"
+            )
             // No lower bound: when the victim led the group, the new leader has no memory of the
             // previous assignment and hands the work out at once, as Kafka's does.
             #expect(failover < bound, "failover took \(failover), more than \(bound)")
 
-            try await cluster.waitForStatus("gen", on: survivor, "gen's 6 tasks RUNNING on the two survivors") {
+            try await cluster.waitForStatus("kill-gen", on: survivor, "gen's 6 tasks RUNNING on the two survivors") {
                 $0.allRunning(count: 6) && !$0.tasksPerWorker.keys.contains(victimID)
             }
             try feed(1_000)
@@ -233,16 +240,17 @@ struct DistributedClusterIntegrationTests {
             overrides: ["scheduled.rebalance.max.delay.ms": "60000"]
         ) { cluster in
             let entry = cluster.running[0]
-            try await cluster.createConnector("gen", Self.dataGen(topic: topic, tasks: 6), on: entry)
-            try await cluster.waitForStatus("gen", on: entry, "6 tasks RUNNING, 2 per worker") {
-                $0.allRunning(count: 6) && $0.tasksPerWorker.count == 3 && $0.tasksPerWorker.values.allSatisfy { $0 == 2 }
+            try await cluster.createConnector("clean-gen", Self.dataGen(topic: topic, tasks: 6), on: entry)
+            try await cluster.waitForStatus("clean-gen", on: entry, "6 tasks RUNNING, 2 per worker") {
+                $0.allRunning(count: 6) && $0.tasksPerWorker.count == 3
+                    && $0.tasksPerWorker.values.allSatisfy { $0 == 2 }
             }
             let leaving = cluster.running[2]
             let stoppedAt = ContinuousClock.now
             let exitStatus = try await cluster.terminate(leaving)
             #expect(exitStatus == 0)
             try await cluster.waitForStatus(
-                "gen",
+                "clean-gen",
                 on: entry,
                 "the 6 tasks RUNNING on the two remaining workers",
                 timeout: .seconds(40)
@@ -269,34 +277,41 @@ struct DistributedClusterIntegrationTests {
         try await Self.createTopics([(topic, 6)])
         try await DistributedCluster.run("follower", workers: 3) { cluster in
             let workers = cluster.running
-            try await cluster.createConnector("gen", Self.dataGen(topic: topic, tasks: 2), on: workers[0])
-            try await cluster.waitForAgreedStatus("gen", "2 tasks RUNNING") { $0.allRunning(count: 2) }
+            try await cluster.createConnector("follower-gen", Self.dataGen(topic: topic, tasks: 2), on: workers[0])
+            try await cluster.waitForAgreedStatus("follower-gen", "2 tasks RUNNING") { $0.allRunning(count: 2) }
 
             for (worker, tasks) in [(workers[1], 4), (workers[2], 3), (workers[0], 5)] {
                 let config = Self.dataGen(topic: topic, tasks: tasks)
-                let response = try await cluster.call(worker, "PUT", "/connectors/gen/config", json: config)
+                let response = try await cluster.call(worker, "PUT", "/connectors/follower-gen/config", json: config)
                 #expect(response.status == 200, "PUT config through worker \(worker.index): \(response.status)")
-                let status = try await cluster.waitForAgreedStatus("gen", "\(tasks) tasks RUNNING") {
+                let status = try await cluster.waitForAgreedStatus("follower-gen", "\(tasks) tasks RUNNING") {
                     $0.allRunning(count: tasks)
                 }
                 #expect(Set(status.tasks.values.map(\.workerID)).isSubset(of: Set(workers.map(\.workerID))))
+                // Followers read the config topic on their own: polled, not read once.
                 for reader in workers {
-                    let stored = try await cluster.call(reader, "GET", "/connectors/gen/config").json as? [String: String]
-                    for (key, value) in config {
-                        #expect(stored?[key] == value, "worker \(reader.index) has \(key)=\(stored?[key] ?? "nil")")
+                    try await DistributedCluster.waitUntil(
+                        "worker \(reader.index) has the new config and \(tasks) tasks"
+                    ) {
+                        // A worker may answer 409 while it rebalances: polled again.
+                        let stored = try? await cluster.request(reader, "GET", "/connectors/follower-gen/config").json
+                        let taskConfigs = try? await cluster.request(reader, "GET", "/connectors/follower-gen/tasks")
+                            .json
+                        guard let stored = stored as? [String: String], let taskConfigs = taskConfigs as? [Any] else {
+                            return false
+                        }
+                        return config.allSatisfy { stored[$0.key] == $0.value } && taskConfigs.count == tasks
                     }
-                    let taskConfigs = try await cluster.call(reader, "GET", "/connectors/gen/tasks").json as? [Any]
-                    #expect(taskConfigs?.count == tasks, "worker \(reader.index) lists \(taskConfigs?.count ?? -1) tasks")
                 }
             }
 
-            try await cluster.call(workers[2], "PUT", "/connectors/gen/pause", expect: 202)
-            try await cluster.waitForAgreedStatus("gen", "PAUSED") { status in
+            try await cluster.call(workers[2], "PUT", "/connectors/follower-gen/pause", expect: 202)
+            try await cluster.waitForAgreedStatus("follower-gen", "PAUSED") { status in
                 status.connector.state == "PAUSED" && status.tasks.count == 5
                     && status.tasks.values.allSatisfy { $0.state == "PAUSED" }
             }
-            try await cluster.call(workers[1], "PUT", "/connectors/gen/resume", expect: 202)
-            try await cluster.waitForAgreedStatus("gen", "RUNNING again") { $0.allRunning(count: 5) }
+            try await cluster.call(workers[1], "PUT", "/connectors/follower-gen/resume", expect: 202)
+            try await cluster.waitForAgreedStatus("follower-gen", "RUNNING again") { $0.allRunning(count: 5) }
         }
         await Self.deleteTopics([topic])
     }
@@ -317,11 +332,15 @@ struct DistributedClusterIntegrationTests {
             let entry = cluster.running[0]
             let sourceConfig = ["connector.class": "FileStreamSource", "file": input, "topic": topic]
             let sinkConfig = ["connector.class": "FileStreamSink", "file": output, "topics": topic]
-            try await cluster.createConnector("source", sourceConfig, on: entry)
-            try await cluster.createConnector("sink", sinkConfig, on: entry)
-            try await cluster.createConnector("paused", Self.dataGen(topic: topic + "-gen", tasks: 2), on: entry)
-            try await cluster.waitForStatus("paused", on: entry, "2 tasks RUNNING") { $0.allRunning(count: 2) }
-            try await cluster.call(entry, "PUT", "/connectors/paused/pause", expect: 202)
+            try await cluster.createConnector("restart-source", sourceConfig, on: entry)
+            try await cluster.createConnector("restart-sink", sinkConfig, on: entry)
+            try await cluster.createConnector(
+                "restart-paused",
+                Self.dataGen(topic: topic + "-gen", tasks: 2),
+                on: entry
+            )
+            try await cluster.waitForStatus("restart-paused", on: entry, "2 tasks RUNNING") { $0.allRunning(count: 2) }
+            try await cluster.call(entry, "PUT", "/connectors/restart-paused/pause", expect: 202)
 
             try await DistributedCluster.waitUntil("the sink wrote the 1000 lines") {
                 DistributedCluster.lines(of: output).count == firstLines.count
@@ -332,37 +351,65 @@ struct DistributedClusterIntegrationTests {
             }
             // Committed offsets: the source's position is the file's end, the sink's the topic's end.
             try await DistributedCluster.waitUntil("both connectors committed their offsets") {
-                let source = try await offsets("source", on: entry)
-                let sink = try await offsets("sink", on: entry)
+                guard let source = try? await offsets("restart-source", on: entry),
+                    let sink = try? await offsets("restart-sink", on: entry)
+                else { return false }
                 return source.count == 1 && source[0].contains("\"position\":\(fileSize)") && sink.count == 1
                     && sink[0].contains("\"kafka_offset\":1000")
             }
-            let sourceOffsets = try await offsets("source", on: entry)
-            let sinkOffsets = try await offsets("sink", on: entry)
+            let sourceOffsets = try await offsets("restart-source", on: entry)
+            let sinkOffsets = try await offsets("restart-sink", on: entry)
             var configs: [String: [String: String]] = [:]
-            for name in ["source", "sink", "paused"] {
-                configs[name] = try await cluster.call(entry, "GET", "/connectors/\(name)/config").json as? [String: String]
+            for name in ["restart-source", "restart-sink", "restart-paused"] {
+                configs[name] =
+                    try await cluster.call(entry, "GET", "/connectors/\(name)/config").json as? [String: String]
             }
 
             let exits = try await cluster.terminate(cluster.running)
             #expect(exits == [0, 0, 0])
             let restarted = try await cluster.startWorkers(3)
 
-            for worker in restarted {
-                let names = try await cluster.call(worker, "GET", "/connectors").json as? [String]
-                #expect(Set(names ?? []) == ["source", "sink", "paused"], "worker \(worker.index) lists \(names ?? [])")
-                for name in ["source", "sink", "paused"] {
-                    let config = try await cluster.call(worker, "GET", "/connectors/\(name)/config").json
-                    #expect(config as? [String: String] == configs[name], "\(name) on worker \(worker.index)")
+            // What every restarted worker must report; read through polls first, since a worker
+            // may answer 409 while the group rebalances, then once more for the comparison.
+            struct Kept: Equatable {
+                var names: Set<String>
+                var configs: [String: [String: String]]
+                var sourceOffsets: [String]
+                var sinkOffsets: [String]
+            }
+            let expected = Kept(
+                names: ["restart-source", "restart-sink", "restart-paused"],
+                configs: configs,
+                sourceOffsets: sourceOffsets,
+                sinkOffsets: sinkOffsets
+            )
+            func kept(on worker: DistributedCluster.WorkerProcess) async throws -> Kept {
+                var configs: [String: [String: String]] = [:]
+                for name in ["restart-source", "restart-sink", "restart-paused"] {
+                    configs[name] =
+                        try await cluster.call(worker, "GET", "/connectors/\(name)/config").json as? [String: String]
                 }
-                #expect(try await offsets("source", on: worker) == sourceOffsets)
-                #expect(try await offsets("sink", on: worker) == sinkOffsets)
+                return Kept(
+                    names: Set(try await cluster.call(worker, "GET", "/connectors").json as? [String] ?? []),
+                    configs: configs,
+                    sourceOffsets: try await offsets("restart-source", on: worker),
+                    sinkOffsets: try await offsets("restart-sink", on: worker)
+                )
             }
-            try await cluster.waitForAgreedStatus("paused", "still PAUSED") {
-                $0.connector.state == "PAUSED" && $0.tasks.count == 2 && $0.tasks.values.allSatisfy { $0.state == "PAUSED" }
+            for worker in restarted {
+                try? await DistributedCluster.waitUntil("worker \(worker.index) has everything", timeout: .seconds(30))
+                {
+                    (try? await kept(on: worker)) == expected
+                }
+                let found = try await kept(on: worker)
+                #expect(found == expected, "worker \(worker.index)")
             }
-            try await cluster.waitForAgreedStatus("source", "source RUNNING") { $0.allRunning(count: 1) }
-            try await cluster.waitForAgreedStatus("sink", "sink RUNNING") { $0.allRunning(count: 1) }
+            try await cluster.waitForAgreedStatus("restart-paused", "still PAUSED") {
+                $0.connector.state == "PAUSED" && $0.tasks.count == 2
+                    && $0.tasks.values.allSatisfy { $0.state == "PAUSED" }
+            }
+            try await cluster.waitForAgreedStatus("restart-source", "source RUNNING") { $0.allRunning(count: 1) }
+            try await cluster.waitForAgreedStatus("restart-sink", "sink RUNNING") { $0.allRunning(count: 1) }
 
             // The pipeline continues from its offsets: the 100 new lines, and only they, follow.
             let moreLines = (1_000..<1_100).map { "restart line \($0)" }

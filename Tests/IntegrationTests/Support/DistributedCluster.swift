@@ -145,10 +145,14 @@ final class DistributedCluster {
     /// Starts `count` more workers at once (one group join round for all) and waits until each is healthy.
     @discardableResult
     func startWorkers(_ count: Int, timeout: Duration = .seconds(90)) async throws -> [WorkerProcess] {
-        var workers: [WorkerProcess] = []
-        for _ in 0..<count { workers.append(try launchWorker()) }
+        let workers = try launchWorkers(count)
         for worker in workers { try await waitUntilHealthy(worker, timeout: timeout) }
         return workers
+    }
+
+    /// Starts `count` more worker processes without waiting for them (see ``waitUntilHealthy(_:timeout:)``).
+    func launchWorkers(_ count: Int) throws -> [WorkerProcess] {
+        try (0..<count).map { _ in try launchWorker() }
     }
 
     /// Starts one more worker and waits until it is healthy.
@@ -297,7 +301,12 @@ final class DistributedCluster {
     }
 
     /// One REST call to `worker` (URLSession, as the other REST integration tests); `body` is sent as JSON.
-    func request(_ worker: WorkerProcess, _ method: String, _ path: String, json body: Any? = nil) async throws
+    func request(
+        _ worker: WorkerProcess,
+        _ method: String,
+        _ path: String,
+        json body: Any? = nil
+    ) async throws
         -> Response
     {
         guard let url = URL(string: worker.url + path) else { throw TestFailure("bad URL \(worker.url + path)") }
@@ -314,7 +323,13 @@ final class DistributedCluster {
 
     /// A call that must succeed with `expected` (any 2xx when nil); throws with the body otherwise.
     @discardableResult
-    func call(_ worker: WorkerProcess, _ method: String, _ path: String, json body: Any? = nil, expect expected: Int? = nil)
+    func call(
+        _ worker: WorkerProcess,
+        _ method: String,
+        _ path: String,
+        json body: Any? = nil,
+        expect expected: Int? = nil
+    )
         async throws -> Response
     {
         let response = try await request(worker, method, path, json: body)
@@ -447,7 +462,9 @@ final class DistributedCluster {
                 return agreed
             }
             guard ContinuousClock.now < deadline else {
-                let report = last.keys.sorted().map { "worker \($0): \(last[$0].flatMap { $0 }.map(String.init(describing:)) ?? "none")" }
+                let report = last.keys.sorted().map {
+                    "worker \($0): \(last[$0].flatMap { $0 }.map(String.init(describing:)) ?? "none")"
+                }
                 throw TestFailure(
                     "timed out after \(timeout) waiting until \(what) (reported alike by every worker):\n"
                         + report.joined(separator: "\n")
@@ -503,7 +520,8 @@ final class DistributedCluster {
                         records.append(StatusRecord(offset: record.offset, key: key))
                         continue
                     }
-                    let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: value).utf8))) as? [String: Any]
+                    let object =
+                        (try? JSONSerialization.jsonObject(with: Data(String(buffer: value).utf8))) as? [String: Any]
                     records.append(
                         StatusRecord(
                             offset: record.offset,
@@ -530,7 +548,9 @@ final class DistributedCluster {
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while !(try await condition()) {
-            guard ContinuousClock.now < deadline else { throw TestFailure("timed out after \(timeout) waiting until \(what)") }
+            guard ContinuousClock.now < deadline else {
+                throw TestFailure("timed out after \(timeout) waiting until \(what)")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
