@@ -80,8 +80,9 @@ struct DistributedClusterIntegrationTests {
             let fourth = try cluster.launchWorkers(1)[0]
             var seen: [Int: Set<DistributedCluster.Placement>] = [:]
             let after = try await cluster.waitForStatus(
-                "the fourth worker runs tasks and the 6 are balanced over 4 workers",
+                "spread-gen",
                 on: first,
+                "the fourth worker runs tasks and the 6 are balanced over 4 workers",
                 observe: { status in
                     for (id, placement) in status.tasks { seen[id, default: []].insert(placement) }
                 },
