@@ -470,7 +470,8 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
         var configuration = KafkaProducerConfiguration(client: clientConfiguration(broker))
         configuration.transactionalID = "tx"
         configuration.lingerMs = 0
-        configuration.maxBlockMs = 5_000
+        // Generous: these tests count retries, and a stalled machine must not exhaust the budget.
+        configuration.maxBlockMs = 30_000
         return configuration
     }
 
