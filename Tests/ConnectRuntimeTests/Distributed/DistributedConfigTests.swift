@@ -70,3 +70,42 @@ import Testing
         #expect(named["client.id"] == "connect-cluster-worker-1-statuses")
     }
 }
+
+@Suite struct DistributedGroupSettingsTests {
+    @Test func groupKeysHaveKafkasDefaults() throws {
+        var props = DistributedConfigTests.required
+        props["bootstrap.servers"] = "localhost:9092"
+        let config = try DistributedConfig(props)
+        #expect(config.connectProtocol == .sessioned)
+        #expect(config.scheduledRebalanceMaxDelayMs == 300_000)
+        #expect(config.sessionTimeoutMs == 10_000)
+        #expect(config.heartbeatIntervalMs == 3_000)
+        #expect(config.rebalanceTimeoutMs == 60_000)
+        #expect(config.advertisedHostName == nil && config.advertisedPort == nil)
+        #expect(config.keyTTLMs == 3_600_000)
+        #expect(config.signatureAlgorithm == "HmacSHA256")
+    }
+
+    @Test func anUnknownProtocolIsRefusedNamingTheKey() throws {
+        var props = DistributedConfigTests.required
+        props["connect.protocol"] = "fast"
+        #expect(throws: ConfigError.self) { try DistributedConfig(props) }
+        props["connect.protocol"] = "EAGER"
+        #expect(try DistributedConfig(props).connectProtocol == .eager)
+    }
+
+    @Test func placeholdersArePutBackIntoTaskConfigs() {
+        let raw = ["password": "${file:/secrets:db}", "topic": "t", "user": "${env:USER}"]
+        let resolved = ["password": "hunter2", "topic": "t", "user": "svc"]
+        let tasks = [["password": "hunter2", "topic": "t", "task": "0"], ["user": "other", "task": "1"]]
+        let written = DistributedHerder.reverseTransformed(tasks, raw: raw, resolved: resolved)
+        #expect(written[0] == ["password": "${file:/secrets:db}", "topic": "t", "task": "0"])
+        // A value the connector changed is not a resolved placeholder and stays.
+        #expect(written[1] == ["user": "other", "task": "1"])
+    }
+
+    @Test func theWorkerIDIsTheAdvertisedHostAndPort() {
+        #expect(DistributedHerder.workerID(ofURL: "http://127.0.0.1:8083/") == "127.0.0.1:8083")
+        #expect(DistributedHerder.workerID(ofURL: "http://connect-1:8083") == "connect-1:8083")
+    }
+}
