@@ -651,27 +651,13 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         config[ConnectorConfig.nameConfig] = name
         let exists = configStore.snapshot().contains(name)
         if exists && !allowReplace { throw ConnectError("Connector \(name) already exists", code: .alreadyExists) }
-        let validation = try await worker.validateConnectorConfig(config)
-        if var error = validation.firstError, let message = validation.errorMessage {
-            error.message = message
-            throw error
-        }
+        try await worker.requireValidConnectorConfig(config)
         try await configStore.putConnectorConfig(
             name,
             config: config,
             targetState: exists ? nil : (initialState ?? .started)
         )
         return try connectorInfo(name)
-    }
-
-    /// Validates a configuration (`PUT /connector-plugins/<class>/config/validate`), on this worker.
-    public func validateConnectorConfig(_ config: [String: String]) async throws -> ConfigValidation {
-        try await worker.validateConnectorConfig(config)
-    }
-
-    /// Kafka's `ConfigInfos` for a configuration, on this worker.
-    public func validateConnectorConfigInfos(_ config: [String: String]) async throws -> ConfigInfos {
-        try await worker.validateConnectorConfigInfos(config)
     }
 
     /// Deletes a connector (leader only).

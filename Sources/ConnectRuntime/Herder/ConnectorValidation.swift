@@ -35,4 +35,14 @@ extension Worker {
         }
         return ConfigInfos(name: className, configDef: definition, values: validation.values)
     }
+
+    /// Validates a connector configuration for create or update.
+    /// - Throws: The first invalid key's ``ConfigError`` with Kafka's message listing every error.
+    func requireValidConnectorConfig(_ config: [String: String]) async throws {
+        let validation = try await validateConnectorConfig(config)
+        if var error = validation.firstError, let message = validation.errorMessage {
+            error.message = message
+            throw error
+        }
+    }
 }

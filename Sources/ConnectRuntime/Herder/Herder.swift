@@ -102,3 +102,17 @@ public protocol Herder: Actor {
     ///   the herder verifies it against the session key.
     func putTaskConfigs(_ name: String, configs: [[String: String]], signature: InternalRequestSignature?) async throws
 }
+
+extension Herder {
+    /// Validates a configuration (`PUT /connector-plugins/<class>/config/validate`) on this worker.
+    /// - Throws: ``ConfigError`` on `connector.class` when it names no known connector.
+    public func validateConnectorConfig(_ config: [String: String]) async throws -> ConfigValidation {
+        try await worker.validateConnectorConfig(config)
+    }
+
+    /// Validates a configuration and renders the result as Kafka's `ConfigInfos`.
+    /// - Throws: ``ConfigError`` on `connector.class` when it names no known connector.
+    public func validateConnectorConfigInfos(_ config: [String: String]) async throws -> ConfigInfos {
+        try await worker.validateConnectorConfigInfos(config)
+    }
+}

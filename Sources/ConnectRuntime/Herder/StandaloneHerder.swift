@@ -147,11 +147,7 @@ public actor StandaloneHerder: Herder {
         if states[name] != nil && !allowReplace {
             throw ConnectError("Connector \(name) already exists", code: .alreadyExists)
         }
-        let validation = try await validateConnectorConfig(config)
-        if var error = validation.firstError, let message = validation.errorMessage {
-            error.message = message
-            throw error
-        }
+        try await worker.requireValidConnectorConfig(config)
         let targetState = states[name]?.targetState ?? initialState ?? .started
         if states[name] != nil {
             await stopConnectorAndTasks(name)
@@ -161,19 +157,6 @@ public actor StandaloneHerder: Herder {
         states[name] = ConnectorState(config: config, targetState: targetState, taskConfigs: [])
         await startConnectorAndTasks(name)
         return try connectorInfo(name)
-    }
-
-    /// Validates a configuration (`PUT /connector-plugins/<class>/config/validate`).
-    /// - Throws: ``ConfigError`` on `connector.class` when it names no known connector.
-    public func validateConnectorConfig(_ config: [String: String]) async throws -> ConfigValidation {
-        try await worker.validateConnectorConfig(config)
-    }
-
-    /// Validates a configuration and renders the result as Kafka's `ConfigInfos` (the body of
-    /// `PUT /connector-plugins/<class>/config/validate`).
-    /// - Throws: ``ConfigError`` on `connector.class` when it names no known connector.
-    public func validateConnectorConfigInfos(_ config: [String: String]) async throws -> ConfigInfos {
-        try await worker.validateConnectorConfigInfos(config)
     }
 
     /// Stops and removes a connector and its tasks (`DELETE /connectors/<name>`).
