@@ -79,8 +79,8 @@ enum FaultyBroker {
         guard let tansu = ProcessInfo.processInfo.environment["SWIFTCONNECT_TANSU"] else {
             throw TestFailure("SWIFTCONNECT_TANSU is not set: run the tests through scripts/test-broker run --")
         }
-        let brokerPort = try freePort()
-        let proxyPort = try freePort()
+        let brokerPort = try TestEnvironment.freePort()
+        let proxyPort = try TestEnvironment.freePort()
         let broker = try launch(
             tansu,
             [
@@ -142,24 +142,4 @@ enum FaultyBroker {
         }
     }
 
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestFailure("socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else { throw TestFailure("bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

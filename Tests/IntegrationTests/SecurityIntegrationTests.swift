@@ -276,8 +276,8 @@ enum ProxiedBroker {
         guard let tansu = ProcessInfo.processInfo.environment["SWIFTCONNECT_TANSU"] else {
             throw TestFailure("SWIFTCONNECT_TANSU is not set: run the tests through scripts/test-broker run --")
         }
-        let brokerPort = try FaultyBroker.freePort()
-        let proxyPort = try FaultyBroker.freePort()
+        let brokerPort = try TestEnvironment.freePort()
+        let proxyPort = try TestEnvironment.freePort()
         let broker = try FaultyBroker.launch(
             tansu,
             [
