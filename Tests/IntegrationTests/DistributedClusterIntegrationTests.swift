@@ -203,10 +203,11 @@ struct DistributedClusterIntegrationTests {
             let failover = try #require(elapsed)
             // The contract's bound is delay + session timeout. On the test broker each rebalance's
             // JoinGroup round is held ~session/2: one when the member is evicted, one when the delay
-            // ends; plus task start-up and polling: 5 s.
+            // ends; plus task start-up, status polling and a machine busy with the rest of the suite
+            // on two cores: 10 s (16-17 s measured alone, docs/performance.md).
             let delay = Duration.milliseconds(3_000)
             let session = Duration.milliseconds(6_000)
-            let bound = delay + session + session + .seconds(5)
+            let bound = delay + session + session + .seconds(10)
             print(
                 "SIGKILL failover: \(victimTasks.count) tasks of worker \(victimID) RUNNING elsewhere after \(failover)"
             )
