@@ -31,6 +31,37 @@ import Testing
         #expect(records.unackedCount == 0)
     }
 
+    /// Acknowledging a producer batch at once gives what acknowledging each record gives, across
+    /// partitions, with gaps, duplicates, and records without an offset (the last offset wins).
+    @Test func batchAcknowledgementEqualsOneByOne() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            var single = SubmittedRecords()
+            var batched = SubmittedRecords()
+            var tickets: [(SubmittedRecords.Ticket, SubmittedRecords.Ticket)] = []
+            for index in 0..<40 {
+                let partition = Bool.random(using: &generator) ? fileA : fileB
+                let recordOffset = index % 7 == 3 ? nil : offset(Int64(index))
+                tickets.append(
+                    (
+                        single.submit(partition: partition, offset: recordOffset),
+                        batched.submit(partition: partition, offset: recordOffset)
+                    )
+                )
+            }
+            for _ in 0..<3 {
+                let batch = tickets.indices.filter { _ in Int.random(in: 0..<3, using: &generator) == 0 }
+                for index in batch + batch.prefix(2) { single.ack(tickets[index].0) }
+                batched.ack((batch + batch.prefix(2)).map { tickets[$0].1 })
+                #expect(single.unackedCount == batched.unackedCount)
+                let (expected, actual) = (single.committableOffsets(), batched.committableOffsets())
+                #expect(actual.offsets == expected.offsets)
+                #expect(actual.committableCount == expected.committableCount)
+                #expect(actual.uncommittableCount == expected.uncommittableCount)
+            }
+        }
+    }
+
     @Test func partitionsDoNotHoldEachOtherBack() {
         var records = SubmittedRecords()
         let a1 = records.submit(partition: fileA, offset: offset(1))

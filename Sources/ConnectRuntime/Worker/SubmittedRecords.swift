@@ -40,9 +40,15 @@ public struct SubmittedRecords: Sendable {
         var count: Int { entries.count - head }
 
         mutating func ack(_ sequence: UInt64) -> Bool {
+            guard mark(sequence) else { return false }
+            dropAckedPrefix()
+            return true
+        }
+
+        /// Marks a record acknowledged without dropping the prefix (``dropAckedPrefix()`` follows).
+        mutating func mark(_ sequence: UInt64) -> Bool {
             guard let index = position(of: sequence), !entries[index].isAcked else { return false }
             entries[index].isAcked = true
-            if index == head { dropAckedPrefix() }
             return true
         }
 
@@ -62,12 +68,17 @@ public struct SubmittedRecords: Sendable {
             return low < entries.count && entries[low].sequence == sequence ? low : nil
         }
 
-        private mutating func dropAckedPrefix() {
-            while head < entries.count, entries[head].isAcked {
-                if let entryOffset = entries[head].offset { readyOffset = entryOffset }
-                readyCount += 1
-                head += 1
-            }
+        mutating func dropAckedPrefix() {
+            var end = head
+            while end < entries.count, entries[end].isAcked { end += 1 }
+            guard end > head else { return }
+            // Only the last offset of the prefix matters: copy that one alone (a copy is a retain,
+            // and acknowledgements come batch by batch).
+            var last = end - 1
+            while last >= head, entries[last].offset == nil { last -= 1 }
+            if last >= head { readyOffset = entries[last].offset }
+            readyCount += end - head
+            head = end
             // Compact once the dead prefix dominates, keeping removals amortised O(1).
             if head > 64 && head * 2 > entries.count {
                 entries.removeFirst(head)
@@ -132,6 +143,18 @@ public struct SubmittedRecords: Sendable {
     public mutating func ack(_ ticket: Ticket) {
         guard queues[ticket.queue]?.ack(ticket.sequence) == true else { return }
         unackedCount -= 1
+    }
+
+    /// Acknowledges many records at once (a producer batch): the same as acknowledging each, with
+    /// one pass over each touched queue's acknowledged prefix.
+    public mutating func ack(_ tickets: some Sequence<Ticket>) {
+        var touched: [Int] = []
+        for ticket in tickets {
+            guard queues[ticket.queue]?.mark(ticket.sequence) == true else { continue }
+            unackedCount -= 1
+            if touched.last != ticket.queue && !touched.contains(ticket.queue) { touched.append(ticket.queue) }
+        }
+        for queue in touched { queues[queue]?.dropAckedPrefix() }
     }
 
     /// The offsets that became committable since the last call, and forgets their records: per source

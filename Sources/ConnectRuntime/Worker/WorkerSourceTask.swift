@@ -475,10 +475,16 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         // Active topics are reported once per topic run of a batch, not per record (a lock and two
         // string hashes each).
         var reportedTopic: String?
+        // Acknowledged together, in one pass per source partition.
+        submitted.ack(
+            results.indices.lazy.filter {
+                if case .success = results[$0] { true } else { false }
+            }
+            .map { tickets[$0] }
+        )
         for index in results.indices {
             switch results[index] {
             case .success(let metadata):
-                submitted.ack(tickets[index])
                 if metadata.topic != reportedTopic {
                     activeTopics?.record(connector: id.connector, topic: metadata.topic)
                     reportedTopic = metadata.topic

@@ -117,7 +117,7 @@ public final class KafkaProducer: Sendable {
                 return error
             }
         }) {
-            group.complete(records.indices) { _, _ in .failure(error) }
+            group.fail(records.indices, with: error)
             return
         }
         // Partition counts for topics not seen yet.
@@ -198,11 +198,11 @@ public final class KafkaProducer: Sendable {
             return false
         }
         if isClosing {
-            group.complete(records.indices) { _, _ in .failure(.shutDown) }
+            group.fail(records.indices, with: .shutDown)
             return
         }
         for (index, error) in immediateFailures {
-            group.complete(CollectionOfOne(index)) { _, _ in .failure(error) }
+            group.fail(CollectionOfOne(index), with: error)
         }
         // Wake the sender even when no batch is full yet: it must learn the new batch's linger deadline.
         self.wakeup.signal()

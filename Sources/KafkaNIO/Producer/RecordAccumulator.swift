@@ -64,15 +64,15 @@ struct ProducerBatch: Sendable {
         var position = 0
         for delivery in self.deliveries {
             let start = position
-            delivery.group.complete(delivery.indices) { offsetInDelivery, _ in
+            delivery.group.deliver(
+                delivery.indices,
+                topic: self.topicPartition.topic,
+                partition: self.topicPartition.partition
+            ) { offsetInDelivery in
                 let recordPosition = start + offsetInDelivery
-                return .success(
-                    RecordMetadata(
-                        topic: self.topicPartition.topic,
-                        partition: self.topicPartition.partition,
-                        offset: baseOffset < 0 ? -1 : baseOffset + Int64(recordPosition),
-                        timestamp: logAppendTime >= 0 ? logAppendTime : self.timestamps[recordPosition]
-                    )
+                return (
+                    baseOffset < 0 ? -1 : baseOffset + Int64(recordPosition),
+                    logAppendTime >= 0 ? logAppendTime : self.timestamps[recordPosition]
                 )
             }
             position += delivery.indices.count
@@ -81,7 +81,7 @@ struct ProducerBatch: Sendable {
 
     func fail(_ error: KafkaError) {
         for delivery in self.deliveries {
-            delivery.group.complete(delivery.indices) { _, _ in .failure(error) }
+            delivery.group.fail(delivery.indices, with: error)
         }
     }
 }
