@@ -6,6 +6,7 @@ import Testing
 /// A source connector that says it supports exactly-once delivery (ScriptedConnector does not answer).
 actor ExactlyOnceCapableConnector: SourceConnector {
     typealias TaskType = ScriptedSourceTask
+    static var configDef: ConfigDef { ConfigDef() }
     static let version = "1.0"
     init() {}
     func start(configs: [String: String]) async throws {}

@@ -12,6 +12,7 @@ final class ScriptedEOSSourceConnector: SourceConnector {
     typealias TaskType = ScriptedEOSSourceTask
     typealias Script = @Sendable (_ context: any SourceTaskContext, _ poll: Int) -> [SourceRecord]?
 
+    static var configDef: ConfigDef { ConfigDef() }
     static let version = "1.0"
     static let scripts = Mutex<[String: Script]>([:])
     private let configs = Mutex<[String: String]>([:])
@@ -155,7 +156,7 @@ struct ExactlyOnceSourceIntegrationTests {
             configuration.fetchMaxWaitMs = 50
             configuration.isolationLevel = committed ? .readCommitted : .readUncommitted
             let consumer = KafkaConsumer(configuration: configuration, cluster: cluster)
-            let assignment = partitions.map { TopicPartition(topic, $0) }
+            let assignment = partitions.map { KafkaNIO.TopicPartition(topic, $0) }
             consumer.assign(assignment)
             var values: [String] = []
             do {

@@ -185,7 +185,7 @@ extension WorkerSourceTask {
         let results = Task {
             let results = await delivery.results()
             for case .failure(let error) in results where Self.isFenced(error) {
-                await self.noteProducerFailure(error)
+                self.noteProducerFailure(error)
                 break
             }
             return results
