@@ -133,7 +133,10 @@ actor ExactlyOnceCapableConnector: SourceConnector {
         )
         #expect(interval == SourceTransactionConfig(boundary: .interval, intervalMs: 250))
         #expect(throws: ConfigError.self) {
-            try SourceTransactionConfig(connectorProps: ["transaction.boundary": "never"], workerFlushInterval: .seconds(1))
+            try SourceTransactionConfig(
+                connectorProps: ["transaction.boundary": "never"],
+                workerFlushInterval: .seconds(1)
+            )
         }
         #expect(throws: ConfigError.self) {
             try SourceTransactionConfig(
@@ -167,7 +170,11 @@ actor ExactlyOnceCapableConnector: SourceConnector {
         let validation = try await Self.worker(exactlyOnce: false).validateConnectorConfig([
             "name": "a", "connector.class": "ExactlyOnceCapableConnector", "exactly.once.support": "required",
         ])
-        #expect(Self.errors(validation, "exactly.once.support") == ["This worker does not have exactly-once source support enabled."])
+        #expect(
+            Self.errors(validation, "exactly.once.support") == [
+                "This worker does not have exactly-once source support enabled."
+            ]
+        )
         let requested = try await Self.worker(exactlyOnce: false).validateConnectorConfig([
             "name": "a", "connector.class": "ExactlyOnceCapableConnector",
         ])
@@ -184,7 +191,15 @@ actor ExactlyOnceCapableConnector: SourceConnector {
             "name": "a", "connector.class": "ScriptedConnector", "exactly.once.support": "required",
             "transaction.boundary": "connector",
         ])
-        #expect(Self.errors(unknown, "exactly.once.support").first?.hasPrefix("The connector does not implement the API required for preflight validation") == true)
-        #expect(Self.errors(unknown, "transaction.boundary").first?.hasPrefix("The connector does not support connector-defined transaction boundaries") == true)
+        #expect(
+            Self.errors(unknown, "exactly.once.support").first?.hasPrefix(
+                "The connector does not implement the API required for preflight validation"
+            ) == true
+        )
+        #expect(
+            Self.errors(unknown, "transaction.boundary").first?.hasPrefix(
+                "The connector does not support connector-defined transaction boundaries"
+            ) == true
+        )
     }
 }

@@ -292,7 +292,9 @@ public struct DistributedConfig: Sendable {
         keyTTLMs = try config.long(Self.keyTTLConfig)
         signatureAlgorithm = try config.string(Self.signatureAlgorithmConfig) ?? "HmacSHA256"
         exactlyOnceSourceSupport =
-            ExactlyOnceSourceSupport(rawValue: (try config.string(Self.exactlyOnceSourceSupportConfig) ?? "").lowercased())
+            ExactlyOnceSourceSupport(
+                rawValue: (try config.string(Self.exactlyOnceSourceSupportConfig) ?? "").lowercased()
+            )
             ?? .disabled
         configTopic = InternalTopicSettings(
             name: try config.string(Self.configTopicConfig) ?? "",

@@ -799,7 +799,13 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     /// generation first (ZombieFencing.swift).
     private func putTaskConfigsFencing(_ name: String, _ configs: [[String: String]]) async throws {
         try await ZombieFencing.putTaskConfigs(
-            name, configs, store: configStore, config: config, plugins: worker.plugins, logger: logger)
+            name,
+            configs,
+            store: configStore,
+            config: config,
+            plugins: worker.plugins,
+            logger: logger
+        )
     }
 
     /// A connector's committed offsets, read on this worker.

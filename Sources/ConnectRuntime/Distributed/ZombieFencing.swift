@@ -85,6 +85,8 @@ public enum ZombieFencing {
                 }
             }
         }
-        logger.info("Fenced out \(transactionalIDs.count) transactional id(s): \(transactionalIDs.joined(separator: ", "))")
+        logger.info(
+            "Fenced out \(transactionalIDs.count) transactional id(s): \(transactionalIDs.joined(separator: ", "))"
+        )
     }
 }

@@ -40,7 +40,9 @@ extension Worker {
             validation.values[index].errorMessages.append(message)
         }
         if isClean("exactly.once.support"), config["exactly.once.support"]?.lowercased() == "required" {
-            if exactlyOnceSource == nil { addError("exactly.once.support", "This worker does not have exactly-once source support enabled.") }
+            if exactlyOnceSource == nil {
+                addError("exactly.once.support", "This worker does not have exactly-once source support enabled.")
+            }
             switch await connector.exactlyOnceSupport(configs: config) {
             case .supported?:
                 break
@@ -60,7 +62,8 @@ extension Worker {
                 )
             }
         }
-        if exactlyOnceSource != nil, isClean("transaction.boundary"), config["transaction.boundary"]?.lowercased() == "connector",
+        if exactlyOnceSource != nil, isClean("transaction.boundary"),
+            config["transaction.boundary"]?.lowercased() == "connector",
             await connector.canDefineTransactionBoundaries(configs: config) != .supported
         {
             addError(

@@ -67,7 +67,10 @@ extension WorkerSourceTask {
     func exactlyOncePollLoop() async {
         while !isStopping {
             if let producerFailure {
-                fail(wrapTransactionError(producerFailure, "Failed to send a record to Kafka"), "Failed to send a record to Kafka")
+                fail(
+                    wrapTransactionError(producerFailure, "Failed to send a record to Kafka"),
+                    "Failed to send a record to Kafka"
+                )
                 return
             }
             if targetState == .paused {
@@ -236,7 +239,10 @@ extension WorkerSourceTask {
         try beginIfNeeded()
         var offsetRecords: [KafkaProducerRecord] = []
         for (partition, offset) in transaction.pendingOffsets {
-            let encoded = try OffsetRecordCodec.encode(OffsetKey(namespace: id.connector, partition: partition), offset: offset)
+            let encoded = try OffsetRecordCodec.encode(
+                OffsetKey(namespace: id.connector, partition: partition),
+                offset: offset
+            )
             offsetRecords.append(
                 KafkaProducerRecord(
                     topic: exactlyOnce.offsetsTopic,
