@@ -82,8 +82,9 @@ struct ExactlyOnceSourceIntegrationTests {
         var connector: String { "eos-source-\(id)" }
         var taskID: ConnectorTaskID { ConnectorTaskID(connector: connector, task: 0) }
 
-        func distributedConfig() throws -> DistributedConfig {
-            try DistributedConfig([
+        func distributedConfig(_ extra: [String: String] = [:]) throws -> DistributedConfig {
+            try DistributedConfig(
+                [
                 "bootstrap.servers": try TestEnvironment.requireBootstrap(),
                 "key.converter": "org.apache.kafka.connect.storage.StringConverter",
                 "value.converter": "org.apache.kafka.connect.storage.StringConverter",
@@ -97,11 +98,14 @@ struct ExactlyOnceSourceIntegrationTests {
                 "offset.storage.partitions": "2",
                 "exactly.once.source.support": "enabled",
                 "offset.flush.interval.ms": "60000",
-            ])
+                "session.timeout.ms": "2000",
+                "heartbeat.interval.ms": "500",
+            ].merging(extra) { _, new in new }
+            )
         }
 
-        func makeWorker() throws -> Worker {
-            let config = try distributedConfig()
+        func makeWorker(_ config: DistributedConfig? = nil) throws -> Worker {
+            let config = try config ?? distributedConfig()
             var plugins = PluginRegistry.kafkaBuiltIns
             plugins.register(source: ScriptedEOSSourceConnector.self, className: "ScriptedEOSSource")
             return try Worker(
@@ -378,5 +382,57 @@ struct ExactlyOnceSourceIntegrationTests {
         #expect(snapshot.taskCountRecords[setup.connector] == 1)
         #expect(snapshot.tasks(of: setup.connector).count == 1)
         await store.stop()
+    }
+
+    @Test func aDistributedHerderRunsTheConnectorExactlyOnceAndFencesOnReconfiguration() async throws {
+        let setup = Setup()
+        let port = 19_000 + Int.random(in: 0..<1_000)
+        let config = try setup.distributedConfig(["listeners": "http://127.0.0.1:\(port)"])
+        let herder = try DistributedHerder(
+            worker: try setup.makeWorker(config),
+            config: config,
+            url: "http://127.0.0.1:\(port)/",
+            sendTaskConfigs: { _, _, _, _, _ in throw ConnectError("a single worker never forwards") }
+        )
+        try await herder.start()
+        let first = "\(setup.connector)-first"
+        ScriptedEOSSourceConnector.scripts.withLock { $0[first] = { _, poll in poll < 3 ? [setup.record(poll)] : nil } }
+        let connectorConfig = [
+            "connector.class": "ScriptedEOSSource", "tasks.max": "1", "exactly.once.support": "required",
+        ]
+        do {
+            _ = try await herder.putConnectorConfig(
+                name: setup.connector,
+                config: connectorConfig.merging(["script": first]) { _, new in new },
+                allowReplace: false
+            )
+            try await Self.eventually("the first generation's records committed") {
+                try await Self.values(setup.topic, committed: true) == ["r0", "r1", "r2"]
+            }
+            // A new generation of task configs: the leader fences task 0's transactional id, and
+            // the old task, if still running, could no longer commit.
+            let second = "\(setup.connector)-second"
+            ScriptedEOSSourceConnector.scripts.withLock {
+                $0[second] = { _, poll in poll < 2 ? [setup.record(10 + poll)] : nil }
+            }
+            _ = try await herder.putConnectorConfig(
+                name: setup.connector,
+                config: connectorConfig.merging(["script": second]) { _, new in new },
+                allowReplace: true
+            )
+            try await Self.eventually("the second generation's records committed") {
+                try await Self.values(setup.topic, committed: true) == ["r0", "r1", "r2", "r10", "r11"]
+            }
+            let store = try KafkaConfigBackingStore(config: config)
+            try await store.start()
+            #expect(store.snapshot().taskCountRecords[setup.connector] == 1)
+            await store.stop()
+            let offsets = try await herder.worker.offsetStore.get([setup.offsetKey])
+            #expect(offsets[setup.offsetKey] == ["n": .int64(11)])
+        } catch {
+            await herder.stop()
+            throw error
+        }
+        await herder.stop()
     }
 }
