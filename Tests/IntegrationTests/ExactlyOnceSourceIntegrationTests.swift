@@ -85,22 +85,22 @@ struct ExactlyOnceSourceIntegrationTests {
         func distributedConfig(_ extra: [String: String] = [:]) throws -> DistributedConfig {
             try DistributedConfig(
                 [
-                "bootstrap.servers": try TestEnvironment.requireBootstrap(),
-                "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter": "org.apache.kafka.connect.storage.StringConverter",
-                "group.id": groupID,
-                "config.storage.topic": "eos-\(id)-configs",
-                "offset.storage.topic": offsetsTopic,
-                "status.storage.topic": "eos-\(id)-status",
-                "config.storage.replication.factor": "1",
-                "offset.storage.replication.factor": "1",
-                "status.storage.replication.factor": "1",
-                "offset.storage.partitions": "2",
-                "exactly.once.source.support": "enabled",
-                "offset.flush.interval.ms": "60000",
-                "session.timeout.ms": "2000",
-                "heartbeat.interval.ms": "500",
-            ].merging(extra) { _, new in new }
+                    "bootstrap.servers": try TestEnvironment.requireBootstrap(),
+                    "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+                    "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+                    "group.id": groupID,
+                    "config.storage.topic": "eos-\(id)-configs",
+                    "offset.storage.topic": offsetsTopic,
+                    "status.storage.topic": "eos-\(id)-status",
+                    "config.storage.replication.factor": "1",
+                    "offset.storage.replication.factor": "1",
+                    "status.storage.replication.factor": "1",
+                    "offset.storage.partitions": "2",
+                    "exactly.once.source.support": "enabled",
+                    "offset.flush.interval.ms": "60000",
+                    "session.timeout.ms": "2000",
+                    "heartbeat.interval.ms": "500",
+                ].merging(extra) { _, new in new }
             )
         }
 
@@ -235,10 +235,12 @@ struct ExactlyOnceSourceIntegrationTests {
         #expect(try await Self.values(setup.topic, committed: true).isEmpty)
         #expect(try await Self.values(setup.offsetsTopic, partitions: [0, 1], committed: true).isEmpty)
         #expect(await Self.counts(worker, setup.taskID).committed == 0)
+        #expect(try await worker.offsetStore.get([setup.offsetKey]).isEmpty)
         // Stopping commits the final transaction (interval boundary).
         await worker.stopTasks([setup.taskID])
         #expect(try await Self.values(setup.topic, committed: true) == ["r0", "r1", "r2"])
         #expect(try await Self.values(setup.offsetsTopic, partitions: [0, 1], committed: true) == [#"{"n":2}"#])
+        #expect(try await worker.offsetStore.get([setup.offsetKey])[setup.offsetKey] == ["n": .int64(2)])
         await worker.stop()
     }
 
@@ -434,5 +436,39 @@ struct ExactlyOnceSourceIntegrationTests {
             throw error
         }
         await herder.stop()
+    }
+
+    @Test func theOffsetStoreReadsOnlyCommittedOffsetsUnderExactlyOnce() async throws {
+        let setup = Setup()
+        let enabled = try KafkaOffsetBackingStore(config: try setup.distributedConfig())
+        let disabled = try KafkaOffsetBackingStore(
+            config: try setup.distributedConfig(["exactly.once.source.support": "disabled"])
+        )
+        try await enabled.start()
+        try await disabled.start()
+        let encoded = try OffsetRecordCodec.encode(setup.offsetKey, offset: ["n": .int64(7)])
+        try await TestEnvironment.withCluster { cluster in
+            var configuration = KafkaProducerConfiguration(client: cluster.configuration)
+            configuration.transactionalID = "\(setup.groupID)-\(setup.connector)-0"
+            let producer = KafkaProducer(configuration: configuration, cluster: cluster)
+            try await producer.initTransactions()
+            try producer.beginTransaction()
+            _ = try await producer.send(
+                KafkaProducerRecord(
+                    topic: setup.offsetsTopic,
+                    key: ByteBuffer(bytes: encoded.key),
+                    value: encoded.value.map { ByteBuffer(bytes: $0) }
+                )
+            )
+            // Open transaction: the read_uncommitted store sees the offset; the read_committed one
+            // reads to the last stable offset (without waiting for the transaction) and does not.
+            #expect(try await disabled.get([setup.offsetKey])[setup.offsetKey] == ["n": .int64(7)])
+            #expect(try await enabled.get([setup.offsetKey]).isEmpty)
+            try await producer.commitTransaction()
+            await producer.close()
+        }
+        #expect(try await enabled.get([setup.offsetKey])[setup.offsetKey] == ["n": .int64(7)])
+        await enabled.stop()
+        await disabled.stop()
     }
 }

@@ -355,18 +355,19 @@ public struct DistributedConfig: Sendable {
         return props
     }
 
-    /// A ``KafkaBasedLog`` on `topic` with this worker's client settings, `acks=all`, idempotence
-    /// and `delivery.timeout.ms` = `deliveryTimeoutMs`.
+    /// A ``KafkaBasedLog`` on `topic` with this worker's client settings (plus `extraProperties`),
+    /// `acks=all`, idempotence and `delivery.timeout.ms` = `deliveryTimeoutMs`.
     /// - Throws: ``KafkaError/invalidConfiguration(property:reason:)`` for client settings the
     ///   Kafka client refuses.
     public func makeLog(
         _ topic: InternalTopicSettings,
         clientIDSuffix: String,
         deliveryTimeoutMs: Int = Int(Int32.max),
+        extraProperties: [String: String] = [:],
         logger: Logger,
         consumed: @escaping @Sendable (KafkaConsumerRecord) -> Void
     ) throws -> KafkaBasedLog {
-        var props = clientProperties(clientIDSuffix: clientIDSuffix)
+        var props = clientProperties(clientIDSuffix: clientIDSuffix).merging(extraProperties) { _, extra in extra }
         // Kafka's internal producers never give up on a write by themselves (Int32.max); the config
         // store gives up after its 30 s, since our sends cannot be abandoned while in flight.
         props["delivery.timeout.ms"] = String(deliveryTimeoutMs)
