@@ -305,10 +305,12 @@ struct ExactlyOnceSourceIntegrationTests {
         try await worker.start()
         // A long interval: the transaction stays open, so the fencing meets the task's sends (this
         // broker closes the connection on a fenced EndTxn instead of answering PRODUCER_FENCED).
-        await setup.start(worker, ["transaction.boundary": "interval", "transaction.boundary.interval.ms": "600000"]) {
-            _,
-            poll in setup.batch(poll..<poll + 1)
-        }
+        // Automatic restarts on: a fenced task must still not be restarted.
+        let props = [
+            "transaction.boundary": "interval", "transaction.boundary.interval.ms": "600000",
+            "errors.task.restart.enable": "true", "errors.task.restart.backoff.initial.ms": "10",
+        ]
+        await setup.start(worker, props) { _, poll in setup.batch(poll..<poll + 1) }
         try await Self.eventually("records written") {
             try await Self.values(setup.topic, committed: false).count >= 2
         }
@@ -327,7 +329,9 @@ struct ExactlyOnceSourceIntegrationTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await Self.values(setup.topic, committed: false).count == written)
         #expect(await Self.counts(worker, setup.taskID).committed == 0)
-        #expect(await worker.taskStatus(setup.taskID)?.state == .failed)
+        let final = await worker.taskStatus(setup.taskID)
+        #expect(final?.state == .failed)
+        #expect(final?.restarts == 0)
         await worker.stop()
     }
 

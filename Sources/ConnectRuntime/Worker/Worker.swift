@@ -510,6 +510,12 @@ public actor Worker {
     private func taskEnded(_ id: ConnectorTaskID, runner: ObjectIdentifier) async {
         guard let entry = tasks[id], let current = entry.runner, ObjectIdentifier(current) == runner else { return }
         let status = await current.status
+        // A fenced exactly-once task is never restarted automatically: its restart would fence the
+        // instance that fenced it, and the two would take turns.
+        if status.state == .failed, let source = current as? WorkerSourceTask, await source.wasFencedOut {
+            logger.warning("Task \(id) was fenced out by another instance; not restarting it automatically")
+            return
+        }
         guard status.state == .failed, var entry = tasks[id], entry.runner.map(ObjectIdentifier.init) == runner,
             entry.errorConfig.taskRestartEnable, entry.history.count < entry.errorConfig.taskRestartMaxAttempts
         else { return }

@@ -43,6 +43,9 @@ extension WorkerSourceTask {
     /// How many transactions this task committed and aborted (exactly-once only).
     public var transactionCounts: (committed: Int, aborted: Int) { (transaction.committed, transaction.aborted) }
 
+    /// Whether the task failed because another producer took over its `transactional.id`.
+    public var wasFencedOut: Bool { Self.isFenced(failure) }
+
     /// `initTransactions()` on the task's producer: fences any older producer with the task's
     /// `transactional.id` and aborts its open transaction.
     func startTransactions() async throws {
