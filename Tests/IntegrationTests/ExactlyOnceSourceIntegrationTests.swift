@@ -244,6 +244,26 @@ struct ExactlyOnceSourceIntegrationTests {
         await worker.stop()
     }
 
+    @Test func pausingCommitsTheOpenTransaction() async throws {
+        let setup = Setup()
+        let worker = try setup.makeWorker()
+        try await worker.start()
+        await setup.start(worker, ["transaction.boundary": "interval", "transaction.boundary.interval.ms": "600000"]) {
+            _,
+            poll in poll == 0 ? setup.batch(0..<2) : nil
+        }
+        try await Self.eventually("records written") {
+            try await Self.values(setup.topic, committed: false).count == 2
+        }
+        #expect(try await Self.values(setup.topic, committed: true).isEmpty)
+        // As Kafka: a paused task commits rather than leave its transaction hanging.
+        await worker.setTargetState(setup.connector, .paused)
+        try await Self.eventually("committed on pause") { await Self.counts(worker, setup.taskID).committed == 1 }
+        #expect(try await Self.values(setup.topic, committed: true) == ["r0", "r1"])
+        #expect(await worker.taskStatus(setup.taskID)?.state == .paused)
+        await worker.stop()
+    }
+
     @Test func intervalBoundaryCommitsAfterTheIntervalAlsoOnEmptyPolls() async throws {
         let setup = Setup()
         let worker = try setup.makeWorker()
