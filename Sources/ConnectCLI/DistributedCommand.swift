@@ -42,7 +42,8 @@ struct DistributedCommand: AsyncParsableCommand {
                 config: config.worker,
                 plugins: StandaloneCommand.loadPlugins(pluginPath: config.worker.pluginPath),
                 offsetStore: try KafkaOffsetBackingStore(config: config),
-                workerID: DistributedHerder.workerID(ofURL: url)
+                workerID: DistributedHerder.workerID(ofURL: url),
+                exactlyOnceSource: ExactlyOnceSourceWorkerSettings(config)
             )
             herder = try DistributedHerder(
                 worker: worker,

@@ -48,6 +48,8 @@ public struct DistributedConfig: Sendable {
     public static let keyTTLConfig = "inter.worker.key.ttl.ms"
     /// `inter.worker.signature.algorithm`
     public static let signatureAlgorithmConfig = "inter.worker.signature.algorithm"
+    /// `exactly.once.source.support` (KIP-618)
+    public static let exactlyOnceSourceSupportConfig = "exactly.once.source.support"
 
     /// Kafka's check: a positive number, or -1 for the broker's default.
     private static func positiveOrBrokerDefault(_ what: String) -> ConfigValidator {
@@ -142,6 +144,16 @@ public struct DistributedConfig: Sendable {
                 validator: positiveOrBrokerDefault("Replication factor"),
                 importance: .low,
                 documentation: "Replication factor used when creating the status storage topic"
+            ),
+            ConfigKey(
+                exactlyOnceSourceSupportConfig,
+                type: .string,
+                default: "disabled",
+                validator: .caseInsensitiveValidString(in: ExactlyOnceSourceSupport.allCases.map(\.rawValue)),
+                importance: .high,
+                documentation: "Whether to enable exactly-once support for source connectors in the cluster by using "
+                    + "transactions to write source records and their source offsets, and by proactively fencing out "
+                    + "old task generations before bringing up new ones."
             ),
             ConfigKey(
                 connectProtocolConfig,
@@ -257,6 +269,8 @@ public struct DistributedConfig: Sendable {
     public let keyTTLMs: Int64
     /// `inter.worker.signature.algorithm`. Default: `HmacSHA256`.
     public let signatureAlgorithm: String
+    /// `exactly.once.source.support`: `disabled` (default), `preparing` or `enabled`.
+    public let exactlyOnceSourceSupport: ExactlyOnceSourceSupport
 
     /// Parses a distributed worker's configuration.
     /// - Throws: ``ConfigError`` naming the first missing or invalid key, e.g. a missing `group.id`.
@@ -277,6 +291,11 @@ public struct DistributedConfig: Sendable {
         keyGenerationAlgorithm = try config.string(Self.keyGenerationAlgorithmConfig) ?? "HmacSHA256"
         keyTTLMs = try config.long(Self.keyTTLConfig)
         signatureAlgorithm = try config.string(Self.signatureAlgorithmConfig) ?? "HmacSHA256"
+        exactlyOnceSourceSupport =
+            ExactlyOnceSourceSupport(
+                rawValue: (try config.string(Self.exactlyOnceSourceSupportConfig) ?? "").lowercased()
+            )
+            ?? .disabled
         configTopic = InternalTopicSettings(
             name: try config.string(Self.configTopicConfig) ?? "",
             partitions: 1,
@@ -336,18 +355,19 @@ public struct DistributedConfig: Sendable {
         return props
     }
 
-    /// A ``KafkaBasedLog`` on `topic` with this worker's client settings, `acks=all`, idempotence
-    /// and `delivery.timeout.ms` = `deliveryTimeoutMs`.
+    /// A ``KafkaBasedLog`` on `topic` with this worker's client settings (plus `extraProperties`),
+    /// `acks=all`, idempotence and `delivery.timeout.ms` = `deliveryTimeoutMs`.
     /// - Throws: ``KafkaError/invalidConfiguration(property:reason:)`` for client settings the
     ///   Kafka client refuses.
     public func makeLog(
         _ topic: InternalTopicSettings,
         clientIDSuffix: String,
         deliveryTimeoutMs: Int = Int(Int32.max),
+        extraProperties: [String: String] = [:],
         logger: Logger,
         consumed: @escaping @Sendable (KafkaConsumerRecord) -> Void
     ) throws -> KafkaBasedLog {
-        var props = clientProperties(clientIDSuffix: clientIDSuffix)
+        var props = clientProperties(clientIDSuffix: clientIDSuffix).merging(extraProperties) { _, extra in extra }
         // Kafka's internal producers never give up on a write by themselves (Int32.max); the config
         // store gives up after its 30 s, since our sends cannot be abandoned while in flight.
         props["delivery.timeout.ms"] = String(deliveryTimeoutMs)

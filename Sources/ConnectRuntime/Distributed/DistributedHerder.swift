@@ -431,7 +431,7 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
             return
         }
         if isLeader {
-            try await configStore.putTaskConfigs(name, configs)
+            try await putTaskConfigsFencing(name, configs)
         } else {
             guard let leaderURL else { throw RequestTargetError.notLeader(leaderURL: nil) }
             try await sendTaskConfigs(leaderURL, name, configs, snapshot.sessionKey, config.signatureAlgorithm)
@@ -776,10 +776,23 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     public func acceptTaskConfigs(_ name: String, configs: [[String: String]]) async throws {
         try requireLeader()
         _ = try requireConnector(name)
-        try await configStore.putTaskConfigs(name, configs)
+        try await putTaskConfigsFencing(name, configs)
     }
 
     // MARK: REST: offsets and topics
+
+    /// The leader's task-config write; under exactly-once source support it fences the previous
+    /// generation first (ZombieFencing.swift).
+    private func putTaskConfigsFencing(_ name: String, _ configs: [[String: String]]) async throws {
+        try await ZombieFencing.putTaskConfigs(
+            name,
+            configs,
+            store: configStore,
+            config: config,
+            plugins: worker.plugins,
+            logger: logger
+        )
+    }
 
     /// A connector's committed offsets, read on this worker.
     public func connectorOffsets(

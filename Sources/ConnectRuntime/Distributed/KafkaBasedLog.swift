@@ -188,7 +188,12 @@ public final class KafkaBasedLog: Sendable {
     private func waitForEnd() async throws {
         let (producer, partitions, stopped) = state.withLock { ($0.producer, $0.partitions, $0.isStopped) }
         guard let producer, !stopped else { throw KafkaError.shutDown }
-        let ends = try await KafkaAdminClient(cluster: producer.cluster).highWatermarks(Set(partitions))
+        // A read_committed reader (the offsets topic under exactly-once) ends at the last stable
+        // offsets: an open transaction's records are not readable yet.
+        let ends = try await KafkaAdminClient(cluster: producer.cluster).highWatermarks(
+            Set(partitions),
+            isolationLevel: consumerConfiguration.isolationLevel
+        )
         let id = state.withLock { state in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter

@@ -10,7 +10,9 @@ import Synchronization
 /// Every worker tails the whole topic into memory; ``get(_:)`` and ``partitions(namespace:)`` first
 /// read to the end, so they see every write acknowledged before the call, from any worker.
 /// ``set(_:)`` returns once the broker acknowledged all records. Keys compare by parsed JSON value
-/// (``OffsetKey``), so a Java worker's member order never makes a lookup miss.
+/// (``OffsetKey``), so a Java worker's member order never makes a lookup miss. With
+/// `exactly.once.source.support=enabled` the topic is read `read_committed` and "the end" is the last
+/// stable offset, so offsets of open (and, on Kafka, aborted) transactions are never seen.
 public final class KafkaOffsetBackingStore: OffsetBackingStore {
     private let offsets = Mutex<[OffsetKey: [String: ConnectValue]]>([:])
     private let logger: Logger
@@ -24,9 +26,13 @@ public final class KafkaOffsetBackingStore: OffsetBackingStore {
         logger: Logger = Logger(label: "swift-connect.offsets")
     ) throws {
         self.init(logger: logger)
-        let log = try config.makeLog(config.offsetTopic, clientIDSuffix: "offsets", logger: logger) {
-            [weak self] record in self?.consume(record)
-        }
+        // Under exactly-once, tasks write offsets in transactions: read only committed ones (Kafka).
+        let log = try config.makeLog(
+            config.offsetTopic,
+            clientIDSuffix: "offsets",
+            extraProperties: config.exactlyOnceSourceSupport == .enabled ? ["isolation.level": "read_committed"] : [:],
+            logger: logger
+        ) { [weak self] record in self?.consume(record) }
         self.log.withLock { $0 = log }
     }
 

@@ -47,6 +47,9 @@ public actor Worker {
     public nonisolated let events: AsyncStream<WorkerEvent>
     private let eventContinuation: AsyncStream<WorkerEvent>.Continuation
     private let configTransformer: ConfigTransformer?
+    /// Set on a distributed worker with `exactly.once.source.support=enabled`: source tasks then run
+    /// with transactional producers (WorkerSourceTask+ExactlyOnce.swift).
+    public nonisolated let exactlyOnceSource: ExactlyOnceSourceWorkerSettings?
     private let logger: Logger
 
     private struct RunningConnector {
@@ -95,9 +98,11 @@ public actor Worker {
         plugins: PluginRegistry,
         offsetStore: any OffsetBackingStore,
         workerID: String? = nil,
+        exactlyOnceSource: ExactlyOnceSourceWorkerSettings? = nil,
         logger: Logger = Logger(label: "org.apache.kafka.connect.runtime.Worker")
     ) throws(ConfigError) {
         self.config = config
+        self.exactlyOnceSource = exactlyOnceSource
         self.plugins = plugins
         self.offsetStore = offsetStore
         self.workerID = workerID ?? Self.defaultWorkerID(config.listeners)
@@ -430,13 +435,25 @@ public actor Worker {
             }
         }
         if isSource, let makeTask = plugin.makeSourceTask {
-            let producerConfiguration = try KafkaProducerConfiguration(
-                properties: ClientConfigs.sourceProducerProperties(
-                    worker: config,
-                    connector: connectorConfig,
-                    taskID: id
-                )
+            var producerProperties = ClientConfigs.sourceProducerProperties(
+                worker: config,
+                connector: connectorConfig,
+                taskID: id
             )
+            let exactlyOnce = try exactlyOnceSource.map { settings throws(ConfigError) in
+                // Kafka's exactlyOnceSourceTaskProducerConfigs: these win over any override.
+                producerProperties["transactional.id"] = settings.transactionalID(id)
+                producerProperties["enable.idempotence"] = "true"
+                producerProperties["acks"] = "all"
+                return ExactlyOnceTaskSettings(
+                    offsetsTopic: settings.offsetsTopic,
+                    transactions: try SourceTransactionConfig(
+                        connectorProps: connectorProps,
+                        workerFlushInterval: config.offsetFlushInterval
+                    )
+                )
+            }
+            let producerConfiguration = try KafkaProducerConfiguration(properties: producerProperties)
             let runner = WorkerSourceTask(
                 id: id,
                 task: makeTask(),
@@ -457,7 +474,8 @@ public actor Worker {
                 ),
                 errorHandler: errorHandler,
                 makeDeadLetterQueue: makeDeadLetterQueue,
-                metrics: metrics
+                metrics: metrics,
+                exactlyOnce: exactlyOnce
             )
             return (runner, errorHandler)
         }
@@ -492,6 +510,12 @@ public actor Worker {
     private func taskEnded(_ id: ConnectorTaskID, runner: ObjectIdentifier) async {
         guard let entry = tasks[id], let current = entry.runner, ObjectIdentifier(current) == runner else { return }
         let status = await current.status
+        // A fenced exactly-once task is never restarted automatically: its restart would fence the
+        // instance that fenced it, and the two would take turns.
+        if status.state == .failed, let source = current as? WorkerSourceTask, await source.wasFencedOut {
+            logger.warning("Task \(id) was fenced out by another instance; not restarting it automatically")
+            return
+        }
         guard status.state == .failed, var entry = tasks[id], entry.runner.map(ObjectIdentifier.init) == runner,
             entry.errorConfig.taskRestartEnable, entry.history.count < entry.errorConfig.taskRestartMaxAttempts
         else { return }

@@ -5,7 +5,8 @@ import KafkaProtocol
 import Logging
 import NIOCore
 
-/// Runs one source task (Kafka's `WorkerSourceTask`, without exactly-once): poll → transforms →
+/// Runs one source task (Kafka's `WorkerSourceTask`; with ``ExactlyOnceTaskSettings``, its
+/// `ExactlyOnceWorkerSourceTask`, see WorkerSourceTask+ExactlyOnce.swift): poll → transforms →
 /// header/key/value conversion → produce, with offsets committed per source partition only once every
 /// earlier record of that partition was written (``SubmittedRecords``).
 ///
@@ -32,31 +33,31 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     /// about that much. With 8, polling stalled behind each produce round trip (bench-pipeline).
     static let maxInFlightBatches = 32
 
-    private let task: any SourceTask
+    let task: any SourceTask
     private let taskConfig: [String: String]
     private let errorHandler: RetryWithToleranceOperator
     private let makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)?
     private let converters: TaskConverters
     private let transformations: TransformationChain
-    private let producer: KafkaProducer
-    private let offsetStore: any OffsetBackingStore
+    let producer: KafkaProducer
+    let offsetStore: any OffsetBackingStore
     private let offsetReader: WorkerOffsetStorageReader
     private let flushInterval: Duration
     private let flushTimeout: Duration
     private let workerID: String
-    private let logger: Logger
-    private let activeTopics: ActiveTopics?
-    private let topicCreation: TopicCreation?
+    let logger: Logger
+    let activeTopics: ActiveTopics?
+    let topicCreation: TopicCreation?
     /// Topics known to exist (created or found) since the task started.
-    private var knownTopics: Set<String> = []
-    private let metrics: TaskMetrics
+    var knownTopics: Set<String> = []
+    let metrics: TaskMetrics
 
-    private var targetState: TargetState
+    var targetState: TargetState
     private var currentStatus: StatusInfo
-    private var isStopping = false
+    var isStopping = false
     private var isTaskStopped = false
-    private var failure: (any Error)?
-    private var producerFailure: (any Error)?
+    var failure: (any Error)?
+    var producerFailure: (any Error)?
 
     private var submitted = SubmittedRecords()
     /// Committable offsets not yet written to the store (kept for the next flush if one fails).
@@ -64,11 +65,17 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     private var isFlushing = false
     private var flushCount = 0
 
-    private var currentPoll: Task<[SourceRecord]?, any Error>?
+    var currentPoll: Task<[SourceRecord]?, any Error>?
     private var sends: [UInt64: Task<Void, Never>] = [:]
     private var nextSendID: UInt64 = 0
     private var flushTimer: Task<Void, Never>?
     private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Exactly-once source support (KIP-618): `nil` runs the at-least-once loop above; set, the
+    /// task runs ``exactlyOncePollLoop()`` instead (WorkerSourceTask+ExactlyOnce.swift), chosen once.
+    let exactlyOnce: ExactlyOnceTaskSettings?
+    /// The open transaction's bookkeeping (exactly-once only).
+    var transaction = ExactlyOnceTransaction()
 
     /// Creates the task runner; nothing happens before ``run()``.
     init(
@@ -88,9 +95,11 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         topicCreation: TopicCreation? = nil,
         errorHandler: RetryWithToleranceOperator? = nil,
         makeDeadLetterQueue: (@Sendable () async throws -> any ErrorReporter)? = nil,
-        metrics: TaskMetrics = TaskMetrics()
+        metrics: TaskMetrics = TaskMetrics(),
+        exactlyOnce: ExactlyOnceTaskSettings? = nil
     ) {
         self.id = id
+        self.exactlyOnce = exactlyOnce
         self.metrics = metrics
         self.activeTopics = activeTopics
         self.topicCreation = topicCreation
@@ -130,9 +139,14 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         do {
             if let makeDeadLetterQueue { errorHandler.addReporter(try await makeDeadLetterQueue()) }
             await task.initialize(
-                context: WorkerSourceTaskContext(configs: taskConfig, offsetStorageReader: offsetReader)
+                context: WorkerSourceTaskContext(
+                    configs: taskConfig,
+                    offsetStorageReader: offsetReader,
+                    transactionContext: exactlyOnce?.transactionContext
+                )
             )
             try await task.start(configs: taskConfig)
+            if exactlyOnce != nil { try await startTransactions() }
         } catch {
             fail(error, "Task threw an uncaught and unrecoverable exception during startup")
             await finish()
@@ -140,8 +154,12 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         }
         logger.info("Source task started")
         currentStatus = StatusInfo(state: targetState == .paused ? .paused : .running, workerID: workerID)
-        flushTimer = Task { await self.flushPeriodically() }
-        await pollLoop()
+        if exactlyOnce != nil {
+            await exactlyOncePollLoop()
+        } else {
+            flushTimer = Task { await self.flushPeriodically() }
+            await pollLoop()
+        }
         await finish()
     }
 
@@ -164,7 +182,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         wakeAll()
     }
 
-    private func stopTaskOnce() async {
+    func stopTaskOnce() async {
         guard !isTaskStopped else { return }
         isTaskStopped = true
         await task.stop()
@@ -175,13 +193,11 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         await flushTimer?.value
         flushTimer = nil
         await stopTaskOnce()
-        await waitForOutstandingSends(timeout: flushTimeout)
-        if !submitted.isEmptyOfUnacked {
-            logger.warning(
-                "Stopping with \(submitted.unackedCount) records not yet acknowledged after offset.flush.timeout.ms; their offsets are not committed"
-            )
+        if exactlyOnce != nil {
+            await finishTransactions()
+        } else {
+            await finishAtLeastOnce()
         }
-        await commitOffsets()
         await producer.close()
         for send in sends.values { await send.value }
         sends = [:]
@@ -192,7 +208,17 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         logger.info("Source task stopped")
     }
 
-    private func fail(_ error: any Error, _ message: String) {
+    private func finishAtLeastOnce() async {
+        await waitForOutstandingSends(timeout: flushTimeout)
+        if !submitted.isEmptyOfUnacked {
+            logger.warning(
+                "Stopping with \(submitted.unackedCount) records not yet acknowledged after offset.flush.timeout.ms; their offsets are not committed"
+            )
+        }
+        await commitOffsets()
+    }
+
+    func fail(_ error: any Error, _ message: String) {
         guard failure == nil else { return }
         failure = error
         currentStatus = .failed(error, workerID: workerID)
@@ -290,7 +316,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     /// Creates `topic` with its topic creation group's settings before the first record to it (Kafka's
     /// `maybeCreateTopic`); a topic that exists already is fine. Runs on the producer's connections.
     /// - Throws: ``ConnectError`` when the topic can be neither created nor found.
-    private func createTopic(_ topic: String) async throws {
+    func createTopic(_ topic: String) async throws {
         guard let topicCreation else { return }
         let group = topicCreation.group(for: topic)
         let admin = KafkaAdminClient(cluster: producer.cluster)
@@ -320,7 +346,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
 
     /// The record through the transforms and converters, each step under the error handler; `nil`
     /// when a transform drops it or a tolerated failure skips it.
-    private func transformAndConvert(_ polled: SourceRecord) async throws -> KafkaProducerRecord? {
+    func transformAndConvert(_ polled: SourceRecord) async throws -> KafkaProducerRecord? {
         var record = polled
         for stage in transformations.stages {
             let className = stage.className ?? String(reflecting: type(of: stage.transformation))
@@ -521,7 +547,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         wakeAll()
     }
 
-    private func commitRecord(_ record: SourceRecord, metadata: ConnectAPI.RecordMetadata?) async {
+    func commitRecord(_ record: SourceRecord, metadata: ConnectAPI.RecordMetadata?) async {
         do {
             try await task.commitRecord(record, metadata: metadata)
         } catch {
@@ -595,13 +621,13 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     }
 
     /// Suspends until `condition` holds; re-checked whenever ``wakeAll()`` runs.
-    private func waitUntil(_ condition: (isolated WorkerSourceTask) -> Bool) async {
+    func waitUntil(_ condition: (isolated WorkerSourceTask) -> Bool) async {
         while !condition(self) {
             await withCheckedContinuation { waiters.append($0) }
         }
     }
 
-    private func wakeAll() {
+    func wakeAll() {
         let current = waiters
         waiters = []
         for waiter in current { waiter.resume() }
@@ -616,5 +642,6 @@ extension SubmittedRecords {
 struct WorkerSourceTaskContext: SourceTaskContext {
     let configs: [String: String]
     let offsetStorageReader: any OffsetStorageReader
-    var transactionContext: (any TransactionContext)? { nil }
+    /// Set only under exactly-once support with `transaction.boundary=connector`.
+    var transactionContext: (any TransactionContext)?
 }

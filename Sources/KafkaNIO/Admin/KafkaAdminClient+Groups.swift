@@ -266,7 +266,14 @@ extension KafkaAdminClient {
     /// Tansu test broker answers ListOffsets(latest) wrongly while its Fetch high watermark is
     /// right. Each Fetch starts at the log start and asks for one byte, so at most one batch per
     /// broker comes back with the answer.
-    public func highWatermarks(_ partitions: Set<TopicPartition>) async throws -> [TopicPartition: Int64] {
+    ///
+    /// With `isolationLevel` `.readCommitted` the answer is each partition's last stable offset
+    /// instead (where a `read_committed` reader's data ends: before the first open transaction), as
+    /// ListOffsets(latest) answers a read_committed request on Kafka.
+    public func highWatermarks(
+        _ partitions: Set<TopicPartition>,
+        isolationLevel: KafkaConsumerConfiguration.IsolationLevel = .readUncommitted
+    ) async throws -> [TopicPartition: Int64] {
         guard !partitions.isEmpty else { return [:] }
         let starts = try await self.listOffsets(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .earliest) }))
         let metadata = try await self.cluster.metadata(for: Array(Set(partitions.map(\.topic))))
@@ -286,6 +293,7 @@ extension KafkaAdminClient {
                 maxWaitMs: 100,
                 minBytes: 1,
                 maxBytes: 1,
+                isolationLevel: isolationLevel.rawValue,
                 topics: byTopic.keys.sorted().map { topic in
                     FetchRequest.FetchTopic(
                         topic: topic,
@@ -301,7 +309,9 @@ extension KafkaAdminClient {
                 for partition in topic.partitions {
                     let topicPartition = TopicPartition(topic.topic, partition.partitionIndex)
                     try KafkaError.check(partition.errorCode, message: "Fetch \(topicPartition)")
-                    result[topicPartition] = partition.highWatermark
+                    result[topicPartition] =
+                        isolationLevel == .readCommitted && partition.lastStableOffset >= 0
+                        ? partition.lastStableOffset : partition.highWatermark
                 }
             }
         }
