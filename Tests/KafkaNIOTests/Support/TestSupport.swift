@@ -225,8 +225,9 @@ func withConsumer<T>(
     }
 }
 
-/// Opens a connection to the fake broker directly (ApiVersions negotiated), bounded.
-func connect(_ broker: FakeKafkaBroker, requestTimeoutMs: Int = 5_000) async throws -> BrokerConnection {
+/// Opens a connection to the fake broker directly (ApiVersions negotiated), bounded. The request
+/// timeout is generous so that only what a test scripts ends a request; tests of timeouts pass theirs.
+func connect(_ broker: FakeKafkaBroker, requestTimeoutMs: Int = 30_000) async throws -> BrokerConnection {
     let configuration = clientConfiguration(broker, requestTimeoutMs: requestTimeoutMs)
     return try await withTimeout {
         try await BrokerConnection.connect(
