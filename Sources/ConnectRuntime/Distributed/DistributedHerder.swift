@@ -84,7 +84,7 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         self.worker = worker
         self.config = config
         self.url = url
-        self.workerID = Self.hostPort(url)
+        self.workerID = Self.workerID(ofURL: url)
         self.sendTaskConfigs = sendTaskConfigs
         self.logger = logger
         self.configStore = try KafkaConfigBackingStore(config: config)
@@ -97,11 +97,8 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         self.assignor = IncrementalCooperativeAssignor(maxDelay: Int32(clamping: config.scheduledRebalanceMaxDelayMs))
     }
 
-    /// The worker id in statuses for an advertised URL: its `host:port`.
-    public static func workerID(ofURL url: String) -> String { hostPort(url) }
-
-    /// `host:port` of `http://host:port/`.
-    static func hostPort(_ url: String) -> String {
+    /// The worker id in statuses for an advertised URL: the `host:port` of `http://host:port/`.
+    public static func workerID(ofURL url: String) -> String {
         var rest = Substring(url)
         if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") {
             rest = rest[rest.index(colon, offsetBy: 3)...]
@@ -140,22 +137,15 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         )
         self.membership = membership
         await membership.start()
-        let signal = firstAssignment
-        let waiter = Task { await signal.wait() }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            waiter.cancel()
+        if await firstAssignment.wait(timeout: timeout) {
+            logger.info("Joined group \(config.groupID) as \(workerID)")
+        } else {
+            logger.warning("No assignment from group \(config.groupID) within \(timeout); still trying")
         }
-        await waiter.value
-        timer.cancel()
-        logger.info("Joined group \(config.groupID) as \(workerID)")
     }
 
     /// Whether this worker led the last rebalance it took part in.
     public var isGroupLeader: Bool { isLeader }
-
-    /// Whether this worker has joined the group and received an assignment.
-    public var isReady: Bool { firstAssignment.isSignalled }
 
     /// Stops this worker's connectors and tasks (offsets flushed), writes their UNASSIGNED statuses,
     /// leaves the group (so the leader reassigns the work at once) and stops the stores.
@@ -163,7 +153,7 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         isStopping = true
         delayedRejoin?.cancel()
         for task in reconfigurations.values { task.cancel() }
-        await stopWork(connectors: Set(connectorConfigsRunning.keys), tasks: Set(taskConfigsRunning.keys))
+        await stopAllWork()
         await membership?.close()
         for loop in loops { loop.cancel() }
         await configStore.stop()
@@ -174,18 +164,6 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         loops = []
         await cluster.shutdown()
         logger.info("Herder stopped")
-    }
-
-    /// Stops like a crash: no statuses, no LeaveGroup (for failover tests in one process).
-    public func stopWithoutLeaving() async {
-        isStopping = true
-        await membership?.stopWithoutLeaving()
-        for loop in loops { loop.cancel() }
-        await stopWorkQuietly()
-        await configStore.stop()
-        await statusStore.stop()
-        await worker.stop()
-        await cluster.shutdown()
     }
 
     // MARK: The group (Kafka's WorkerCoordinator)
@@ -204,7 +182,7 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     public func rebalanceStarted(_ rebalance: GroupRebalanceStart) async -> [GroupProtocol]? {
         // The eager protocol gives up everything before every rebalance.
         if config.connectProtocol == .eager || assignment?.version == 0 {
-            await stopWork(connectors: Set(connectorConfigsRunning.keys), tasks: Set(taskConfigsRunning.keys))
+            await stopAllWork()
             assignment = nil
         }
         return joinProtocols()
@@ -248,7 +226,7 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         let cache = statusStore.cache
         var clean: Set<String> = []
         for (member, metadata) in departed {
-            let departedWorker = Self.hostPort(metadata.url)
+            let departedWorker = Self.workerID(ofURL: metadata.url)
             if !cache.hasActiveStatus(of: departedWorker) { clean.insert(member) }
         }
         if !clean.isEmpty { logger.info("Members that left cleanly, their work moves at once: \(clean.sorted())") }
@@ -313,16 +291,18 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     }
 
     public func membershipLost(_ error: KafkaError) async {
-        // Another member may already run this work: stop it now (no zombies).
         logger.warning("Lost the group membership (\(error)); stopping every connector and task")
-        await stopWork(connectors: Set(connectorConfigsRunning.keys), tasks: Set(taskConfigsRunning.keys))
-        assignment = nil
-        isLeader = false
+        await leaveWork()
     }
 
     public func failed(_ error: KafkaError) async {
         logger.error("Cannot stay in group \(config.groupID): \(error); stopping every connector and task")
-        await stopWork(connectors: Set(connectorConfigsRunning.keys), tasks: Set(taskConfigsRunning.keys))
+        await leaveWork()
+    }
+
+    /// Out of the group: another member may already run this work, so it stops now (no zombies).
+    private func leaveWork() async {
+        await stopAllWork()
         assignment = nil
         isLeader = false
     }
@@ -340,7 +320,8 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         connectorConfigsRunning[name] = config
         let targetState = snapshot.targetState(name) ?? .started
         let status = await worker.startConnector(name: name, config: config, targetState: targetState)
-        await publish(.connector(name), status)
+        let value = statusValue(status)
+        await publish(.connector(name, value), value)
         if status.state != .failed && targetState == .started { scheduleTaskReconfiguration(name) }
     }
 
@@ -357,6 +338,10 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         )
     }
 
+    private func stopAllWork() async {
+        await stopWork(connectors: Set(connectorConfigsRunning.keys), tasks: Set(taskConfigsRunning.keys))
+    }
+
     /// Stops work and writes its UNASSIGNED statuses (unless a newer generation wrote them already).
     private func stopWork(connectors: Set<String>, tasks: Set<ConnectorTaskID>) async {
         guard !connectors.isEmpty || !tasks.isEmpty else { return }
@@ -370,13 +355,6 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         let unassigned = StatusRecordValue(state: .unassigned, workerID: workerID, generation: generation)
         for id in tasks.sorted() { await write(.task(id, unassigned), safe: true) }
         for name in connectors.sorted() { await write(.connector(name, unassigned), safe: true) }
-    }
-
-    private func stopWorkQuietly() async {
-        await worker.stopTasks(Array(taskConfigsRunning.keys))
-        for name in connectorConfigsRunning.keys { await worker.stopConnector(name) }
-        taskConfigsRunning = [:]
-        connectorConfigsRunning = [:]
     }
 
     private func restartConnectorHere(_ name: String) async {
@@ -543,10 +521,16 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     /// times a second).
     private func publishStatuses() async {
         for name in connectorConfigsRunning.keys.sorted() {
-            if let status = await worker.connectorStatus(name) { await publish(.connector(name), status) }
+            if let status = await worker.connectorStatus(name) {
+                let value = statusValue(status)
+                await publish(.connector(name, value), value)
+            }
         }
         for id in taskConfigsRunning.keys.sorted() {
-            if let status = await worker.taskStatus(id) { await publish(.task(id), status) }
+            if let status = await worker.taskStatus(id) {
+                let value = statusValue(status)
+                await publish(.task(id, value), value)
+            }
         }
         guard worker.config.topicTrackingEnabled else { return }
         let connectors = Set(connectorConfigsRunning.keys).union(taskConfigsRunning.keys.map(\.connector))
@@ -568,24 +552,14 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
         }
     }
 
-    private func publish(_ key: StatusTopicKey, _ status: StatusInfo) async {
-        let value = StatusRecordValue(
-            state: status.state,
-            trace: status.trace,
-            workerID: workerID,
-            generation: generation
-        )
-        if let last = published[key], last.state == value.state, last.trace == value.trace,
-            last.generation == value.generation
-        {
-            return
-        }
-        let record: StatusRecord
-        switch key {
-        case .connector(let name): record = .connector(name, value)
-        case .task(let id): record = .task(id, value)
-        case .topic: return
-        }
+    /// `status` as this worker writes it, with its generation.
+    private func statusValue(_ status: StatusInfo) -> StatusRecordValue {
+        StatusRecordValue(state: status.state, trace: status.trace, workerID: workerID, generation: generation)
+    }
+
+    /// Writes a connector or task status unless it is what was last written.
+    private func publish(_ record: StatusRecord, _ value: StatusRecordValue) async {
+        guard published[record.key] != value else { return }
         await write(record, safe: value.state == .unassigned || value.state == .failed)
     }
 
@@ -623,9 +597,6 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
             logger.warning("Could not write a session key: \(error)")
         }
     }
-
-    /// The current session key (for verifying internal requests).
-    public func sessionKey() -> SessionKey? { configStore.snapshot().sessionKey }
 
     // MARK: REST: connectors
 
