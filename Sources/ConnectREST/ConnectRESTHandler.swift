@@ -667,7 +667,7 @@ public struct ConnectRESTHandler: Sendable {
         return Array(try encoder.encode(value))
     }
 
-    private static func encodePathSegment(_ name: String) -> String {
+    static func encodePathSegment(_ name: String) -> String {
         name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
             ?? name
     }

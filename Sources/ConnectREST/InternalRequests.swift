@@ -14,7 +14,7 @@ public enum InternalRequests {
             }
             let base = leaderURL.hasSuffix("/") ? leaderURL : leaderURL + "/"
             let response = try await client.request(
-                url: base + "connectors/\(pathSegment(connector))/tasks",
+                url: base + "connectors/\(ConnectRESTHandler.encodePathSegment(connector))/tasks",
                 method: "POST",
                 headers: headers,
                 body: body
@@ -26,22 +26,5 @@ public enum InternalRequests {
                 )
             }
         }
-    }
-
-    /// `name` percent-encoded for a URL path segment.
-    static func pathSegment(_ name: String) -> String {
-        var out = ""
-        for byte in name.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if (byte < 0x80 && (scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar))))
-                || "-._~".utf8.contains(byte)
-            {
-                out.unicodeScalars.append(scalar)
-            } else {
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
     }
 }
