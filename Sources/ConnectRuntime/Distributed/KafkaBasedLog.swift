@@ -359,3 +359,21 @@ public final class KafkaBasedLog: Sendable {
         for waiter in released { waiter.continuation.resume() }
     }
 }
+
+/// A store's log, set once right after the store is created: the log's callback holds the store
+/// weakly, so the store exists before its log. Used by the config, offset and status stores.
+final class KafkaBasedLogSlot: Sendable {
+    private let log = Mutex<KafkaBasedLog?>(nil)
+
+    func set(_ log: KafkaBasedLog) { self.log.withLock { $0 = log } }
+
+    /// The log.
+    /// - Throws: ``KafkaError/shutDown`` if it was never set.
+    func require() throws -> KafkaBasedLog {
+        guard let log = log.withLock({ $0 }) else { throw KafkaError.shutDown }
+        return log
+    }
+
+    /// Stops the log, if there is one.
+    func stop() async { await log.withLock { $0 }?.stop() }
+}

@@ -22,7 +22,7 @@ public final class KafkaConfigBackingStore: Sendable {
     public static let readWriteTimeout: Duration = .seconds(30)
 
     private let state = Mutex(ConfigLogState())
-    private let log: Mutex<KafkaBasedLog?> = Mutex(nil)
+    private let log = KafkaBasedLogSlot()
     private let logger: Logger
     private let continuation: AsyncStream<ConfigLogEvent>.Continuation
 
@@ -46,7 +46,7 @@ public final class KafkaConfigBackingStore: Sendable {
         ) {
             [weak self] record in self?.consume(record)
         }
-        self.log.withLock { $0 = log }
+        self.log.set(log)
     }
 
     private init(logger: Logger) {
@@ -69,22 +69,17 @@ public final class KafkaConfigBackingStore: Sendable {
         }
     }
 
-    private func requireLog() throws -> KafkaBasedLog {
-        guard let log = log.withLock({ $0 }) else { throw KafkaError.shutDown }
-        return log
-    }
-
     /// Creates the topic if needed (compacted, one partition) and reads it to the end; records read
     /// so far are history and produce no ``events``.
     /// - Throws: ``ConfigError`` if the topic has more than one partition or is not compacted.
     public func start() async throws {
-        try await requireLog().start()
+        try await log.require().start()
         state.withLock { $0.markStarted() }
     }
 
     /// Stops reading and writing and ends ``events``.
     public func stop() async {
-        await log.withLock { $0 }?.stop()
+        await log.stop()
         continuation.finish()
     }
 
@@ -101,7 +96,7 @@ public final class KafkaConfigBackingStore: Sendable {
     /// Reads the topic to its end (Kafka's `refresh`).
     /// - Throws: ``ConnectError`` after `timeout`.
     public func refresh(timeout: Duration = KafkaConfigBackingStore.readWriteTimeout) async throws {
-        try await requireLog().readToEnd(timeout: timeout)
+        try await log.require().readToEnd(timeout: timeout)
     }
 
     // MARK: Writes
@@ -170,7 +165,7 @@ public final class KafkaConfigBackingStore: Sendable {
     /// ``readWriteTimeout`` (the producer's `delivery.timeout.ms` is that long too, so a send never
     /// outlives the write).
     private func write(batches: [[ConfigRecord]], readBefore: Bool) async throws {
-        let log = try requireLog()
+        let log = try log.require()
         let deadline = ContinuousClock.now + Self.readWriteTimeout
         func remaining() throws -> Duration {
             let left = deadline - ContinuousClock.now

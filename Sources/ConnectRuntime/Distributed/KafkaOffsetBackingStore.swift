@@ -16,7 +16,7 @@ import Synchronization
 public final class KafkaOffsetBackingStore: OffsetBackingStore {
     private let offsets = Mutex<[OffsetKey: [String: ConnectValue]]>([:])
     private let logger: Logger
-    private let log: Mutex<KafkaBasedLog?> = Mutex(nil)
+    private let log = KafkaBasedLogSlot()
 
     /// A store on `config.offsetTopic` with the worker's client settings (`client.id`
     /// `<group.id>-offsets`).
@@ -33,7 +33,7 @@ public final class KafkaOffsetBackingStore: OffsetBackingStore {
             extraProperties: config.exactlyOnceSourceSupport == .enabled ? ["isolation.level": "read_committed"] : [:],
             logger: logger
         ) { [weak self] record in self?.consume(record) }
-        self.log.withLock { $0 = log }
+        self.log.set(log)
     }
 
     private init(logger: Logger) {
@@ -53,23 +53,18 @@ public final class KafkaOffsetBackingStore: OffsetBackingStore {
         offsets.withLock { $0[offsetKey] = offset }
     }
 
-    private func requireLog() throws -> KafkaBasedLog {
-        guard let log = log.withLock({ $0 }) else { throw KafkaError.shutDown }
-        return log
-    }
-
     /// Creates the topic if needed (compacted, `offset.storage.partitions`) and reads it to the end.
     public func start() async throws {
-        try await requireLog().start()
+        try await log.require().start()
     }
 
     /// Stops reading and writing.
     public func stop() async {
-        await log.withLock { $0 }?.stop()
+        await log.stop()
     }
 
     public func get(_ keys: [OffsetKey]) async throws -> [OffsetKey: [String: ConnectValue]] {
-        try await requireLog().readToEnd()
+        try await log.require().readToEnd()
         return offsets.withLock { offsets in
             var result: [OffsetKey: [String: ConnectValue]] = [:]
             for key in keys { if let offset = offsets[key] { result[key] = offset } }
@@ -83,13 +78,13 @@ public final class KafkaOffsetBackingStore: OffsetBackingStore {
             let encoded = try OffsetRecordCodec.encode(key, offset: offset)
             return (key: Optional(encoded.key), value: encoded.value)
         }
-        for result in try await requireLog().send(records) {
+        for result in try await log.require().send(records) {
             _ = try result.get()
         }
     }
 
     public func partitions(namespace: String) async throws -> [[String: ConnectValue]] {
-        try await requireLog().readToEnd()
+        try await log.require().readToEnd()
         return offsets.withLock { $0.keys.filter { $0.namespace == namespace }.map(\.partition) }
     }
 }

@@ -23,7 +23,7 @@ public final class KafkaStatusBackingStore: Sendable {
     }
 
     private let state = Mutex(State())
-    private let log: Mutex<KafkaBasedLog?> = Mutex(nil)
+    private let log = KafkaBasedLogSlot()
     private let logger: Logger
 
     /// A store on `config.statusTopic` with the worker's client settings (`client.id`
@@ -44,7 +44,7 @@ public final class KafkaStatusBackingStore: Sendable {
         ) {
             [weak self] record in self?.consume(record)
         }
-        self.log.withLock { $0 = log }
+        self.log.set(log)
     }
 
     private init(logger: Logger) {
@@ -62,25 +62,20 @@ public final class KafkaStatusBackingStore: Sendable {
         }
     }
 
-    private func requireLog() throws -> KafkaBasedLog {
-        guard let log = log.withLock({ $0 }) else { throw KafkaError.shutDown }
-        return log
-    }
-
     /// Creates the topic if needed (compacted, `status.storage.partitions`) and reads it to the end.
     public func start() async throws {
-        try await requireLog().start()
+        try await log.require().start()
     }
 
     /// Stops reading and writing.
     public func stop() async {
-        await log.withLock { $0 }?.stop()
+        await log.stop()
     }
 
     /// Reads the topic to its end: afterwards the cache holds every status acknowledged before the
     /// call, whichever worker wrote it.
     public func readToEnd(timeout: Duration? = nil) async throws {
-        try await requireLog().readToEnd(timeout: timeout)
+        try await log.require().readToEnd(timeout: timeout)
     }
 
     /// Writes a status (a `nil` status writes the tombstone Kafka writes for a destroyed connector or
@@ -119,7 +114,7 @@ public final class KafkaStatusBackingStore: Sendable {
         var attempt = 0
         while true {
             do {
-                try await requireLog().send(key: Array(encoded.key.utf8), value: encoded.value)
+                try await log.require().send(key: Array(encoded.key.utf8), value: encoded.value)
                 return
             } catch let error as KafkaError where error.isRetriable {
                 attempt += 1
