@@ -3,7 +3,6 @@ import ConnectAPI
 import ConnectREST
 import ConnectRuntime
 import Foundation
-import Logging
 
 /// `swift-connect distributed worker.properties`: Kafka's `connect-distributed.sh`. Joins the
 /// workers with the same `group.id`, runs its share of their connectors and tasks until SIGINT or
@@ -25,22 +24,18 @@ struct DistributedCommand: AsyncParsableCommand {
     var workerProperties: String
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            LevelControlledLogHandler(label: label, levels: .shared, base: StreamLogHandler.standardError(label: label))
-        }
+        WorkerProcess.bootstrapLogging()
         let signals = ShutdownSignals()
         let client = ConnectRESTClient()
         let herder: DistributedHerder
         let server: ConnectRESTServer
         do {
-            let raw = try ConnectorConfigFile.properties(try Self.read(workerProperties))
-            let props = try await ConfigProviders.transformer(for: raw)?.transform(raw).data ?? raw
-            let config = try DistributedConfig(props)
-            let listener = config.worker.listeners.first { $0.lowercased().hasPrefix("http://") } ?? "http://:8083"
+            let config = try DistributedConfig(try await WorkerProcess.properties(workerProperties))
+            let listener = WorkerProcess.httpListener(config.worker.listeners)
             let url = Self.advertisedURL(config: config, listener: listener)
             let worker = try Worker(
                 config: config.worker,
-                plugins: StandaloneCommand.loadPlugins(pluginPath: config.worker.pluginPath),
+                plugins: WorkerProcess.loadPlugins(pluginPath: config.worker.pluginPath),
                 offsetStore: try KafkaOffsetBackingStore(config: config),
                 workerID: DistributedHerder.workerID(ofURL: url),
                 exactlyOnceSource: ExactlyOnceSourceWorkerSettings(config)
@@ -82,13 +77,5 @@ struct DistributedCommand: AsyncParsableCommand {
         let listenerPort = colon.flatMap { Int(address[address.index(after: $0)...]) } ?? 8083
         let host = config.advertisedHostName ?? (listenerHost.isEmpty ? "localhost" : listenerHost)
         return "http://\(host):\(config.advertisedPort ?? listenerPort)/"
-    }
-
-    private static func read(_ path: String) throws -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConnectError("Cannot read \(path): \(error.localizedDescription)")
-        }
     }
 }

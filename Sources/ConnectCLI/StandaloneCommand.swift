@@ -4,7 +4,6 @@ import ConnectREST
 import ConnectRuntime
 import Dispatch
 import Foundation
-import Logging
 
 /// `swift-connect standalone worker.properties [connector.properties|connector.json ...]`: Kafka's
 /// `connect-standalone.sh`. Runs the connectors until SIGINT or SIGTERM, then stops the tasks and
@@ -29,27 +28,23 @@ struct StandaloneCommand: AsyncParsableCommand {
     var connectorFiles: [String] = []
 
     func run() async throws {
-        // Every logger's level comes from LoggerLevels, which /admin/loggers changes at run time.
-        LoggingSystem.bootstrap { label in
-            LevelControlledLogHandler(label: label, levels: .shared, base: StreamLogHandler.standardError(label: label))
-        }
+        WorkerProcess.bootstrapLogging()
         let signals = ShutdownSignals()
         let herder: StandaloneHerder
         let server: ConnectRESTServer
         let listeners: [String]
         do {
-            let rawWorker = try ConnectorConfigFile.properties(try Self.read(workerProperties))
-            let workerProps =
-                try await ConfigProviders.transformer(for: rawWorker)?.transform(rawWorker).data ?? rawWorker
-            let config = try WorkerConfig(standalone: workerProps)
+            let config = try WorkerConfig(standalone: try await WorkerProcess.properties(workerProperties))
             let store = FileOffsetBackingStore(path: config.offsetStorageFileName ?? "")
-            let plugins = Self.loadPlugins(pluginPath: config.pluginPath)
+            let plugins = WorkerProcess.loadPlugins(pluginPath: config.pluginPath)
             let worker = try Worker(config: config, plugins: plugins, offsetStore: store)
             herder = StandaloneHerder(worker: worker)
             try await herder.start()
             listeners = config.listeners
-            let listener = config.listeners.first { $0.lowercased().hasPrefix("http://") } ?? "http://:8083"
-            server = try ConnectRESTServer(handler: ConnectRESTHandler(herder: herder), listener: listener)
+            server = try ConnectRESTServer(
+                handler: ConnectRESTHandler(herder: herder),
+                listener: WorkerProcess.httpListener(config.listeners)
+            )
         } catch {
             writeStandardError("swift-connect standalone: \(workerProperties): \(error)\n")
             throw ExitCode.failure
@@ -64,7 +59,7 @@ struct StandaloneCommand: AsyncParsableCommand {
         }
         do {
             for file in connectorFiles {
-                let entry = try ConnectorConfigFile.connector(try Self.read(file), file: file)
+                let entry = try ConnectorConfigFile.connector(try WorkerProcess.read(file), file: file)
                 let info = try await herder.putConnectorConfig(
                     name: entry.name,
                     config: entry.config,
@@ -87,36 +82,11 @@ struct StandaloneCommand: AsyncParsableCommand {
         signals.cancel()
     }
 
-    /// The built-ins plus the plugins in `plugin.path`; logs each plugin loaded and each refused (a
-    /// refused plugin never stops the worker).
-    static func loadPlugins(pluginPath: [String]) -> PluginRegistry {
-        var plugins = PluginRegistry.builtIn
-        guard !pluginPath.isEmpty else { return plugins }
-        let logger = Logger(label: "org.apache.kafka.connect.runtime.isolation.PluginScanner")
-        let report = PluginLoader().load(pluginPath: pluginPath, into: &plugins)
-        for plugin in report.loaded {
-            let classes = plugin.classes.all.map { "\($0.kind.rawValue) \($0.className)" }.joined(separator: ", ")
-            logger.info("Loaded plugin '\(plugin.name)' \(plugin.version) from \(plugin.folder): \(classes)")
-        }
-        for refusal in report.refused {
-            logger.error("Refused \(refusal)")
-        }
-        return plugins
-    }
-
     /// `http://<host or localhost>:<port>/`.
     private static func advertised(listener: String?, port: Int) -> String {
         let address = listener?.dropFirst("http://".count).split(separator: "/").first ?? ""
         let host = address.lastIndex(of: ":").map { String(address[..<$0]) } ?? ""
         return "http://\(host.isEmpty ? "localhost" : host):\(port)/"
-    }
-
-    private static func read(_ path: String) throws -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConnectError("Cannot read \(path): \(error.localizedDescription)")
-        }
     }
 }
 
