@@ -87,12 +87,7 @@ extension WorkerSourceTask {
                 await waitUntil { $0.targetState != .paused || $0.isStopping || $0.producerFailure != nil }
                 continue
             }
-            let task = self.task
-            let poll = Task { try await task.poll() }
-            currentPoll = poll
-            let result = await poll.result
-            currentPoll = nil
-            if isStopping { break }
+            guard let result = await pollOnce() else { break }
             do {
                 switch result {
                 case .success(let records):

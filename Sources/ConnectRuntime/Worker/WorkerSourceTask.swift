@@ -65,7 +65,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     private var isFlushing = false
     private var flushCount = 0
 
-    var currentPoll: Task<[SourceRecord]?, any Error>?
+    private var currentPoll: Task<[SourceRecord]?, any Error>?
     private var sends: [UInt64: Task<Void, Never>] = [:]
     private var nextSendID: UInt64 = 0
     private var flushTimer: Task<Void, Never>?
@@ -227,6 +227,17 @@ public actor WorkerSourceTask: WorkerTaskRunner {
 
     // MARK: Poll loop
 
+    /// One `poll()` of the task, in a child task that `stop()` can cancel; `nil` when the worker
+    /// began stopping meanwhile (what the poll returned is then dropped, as Kafka does).
+    func pollOnce() async -> Result<[SourceRecord]?, any Error>? {
+        let task = self.task
+        let poll = Task { try await task.poll() }
+        currentPoll = poll
+        let result = await poll.result
+        currentPoll = nil
+        return isStopping ? nil : result
+    }
+
     private func pollLoop() async {
         while !isStopping {
             if let producerFailure {
@@ -237,12 +248,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
                 await waitUntil { $0.targetState != .paused || $0.isStopping || $0.producerFailure != nil }
                 continue
             }
-            let task = self.task
-            let poll = Task { try await task.poll() }
-            currentPoll = poll
-            let result = await poll.result
-            currentPoll = nil
-            if isStopping { break }
+            guard let result = await pollOnce() else { break }
             switch result {
             case .success(let records):
                 guard let records, !records.isEmpty else { continue }
