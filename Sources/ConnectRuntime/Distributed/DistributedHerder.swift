@@ -605,7 +605,9 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     }
 
     private func requireConnector(_ name: String) throws -> [String: String] {
-        guard let config = configStore.snapshot().connectorConfigs[name] else { throw notFound(name) }
+        guard let config = configStore.snapshot().connectorConfigs[name] else {
+            throw ConnectError.connectorNotFound(name)
+        }
         return config
     }
 
@@ -834,7 +836,7 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     /// A connector's configuration and tasks.
     public func connectorInfo(_ name: String) throws -> ConnectorInfo {
         let snapshot = configStore.snapshot()
-        guard let config = snapshot.connectorConfigs[name] else { throw notFound(name) }
+        guard let config = snapshot.connectorConfigs[name] else { throw ConnectError.connectorNotFound(name) }
         return ConnectorInfo(
             name: name,
             config: config,
@@ -849,7 +851,7 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     /// A connector's committed task configurations.
     public func taskConfigs(_ name: String) throws -> [(id: ConnectorTaskID, config: [String: String])] {
         let snapshot = configStore.snapshot()
-        guard snapshot.contains(name) else { throw notFound(name) }
+        guard snapshot.contains(name) else { throw ConnectError.connectorNotFound(name) }
         return snapshot.tasks(of: name).map { ($0, snapshot.taskConfig($0) ?? [:]) }
     }
 
@@ -860,7 +862,7 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
     ///   "No status found for connector").
     public func connectorStatus(_ name: String) async throws -> ConnectorStateInfo {
         let snapshot = configStore.snapshot()
-        guard let config = snapshot.connectorConfigs[name] else { throw notFound(name) }
+        guard let config = snapshot.connectorConfigs[name] else { throw ConnectError.connectorNotFound(name) }
         guard let connector = statusStore.connector(name) else {
             throw ConnectError("No status found for connector \(name)", code: .notFound)
         }
@@ -875,9 +877,5 @@ public actor DistributedHerder: Herder, GroupMembershipHandler {
             tasks: tasks,
             type: worker.plugins.connectorPlugin(named: config[ConnectorConfig.connectorClassConfig] ?? "")?.type
         )
-    }
-
-    private func notFound(_ name: String) -> ConnectError {
-        ConnectError("Connector \(name) not found", code: .notFound)
     }
 }

@@ -116,3 +116,10 @@ extension Herder {
         try await worker.validateConnectorConfigInfos(config)
     }
 }
+
+extension ConnectError {
+    /// Kafka's 404 for a connector the herder does not know.
+    static func connectorNotFound(_ name: String) -> ConnectError {
+        ConnectError("Connector \(name) not found", code: .notFound)
+    }
+}

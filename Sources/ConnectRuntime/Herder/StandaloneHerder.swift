@@ -162,7 +162,7 @@ public actor StandaloneHerder: Herder {
     /// Stops and removes a connector and its tasks (`DELETE /connectors/<name>`).
     /// - Throws: ``ConnectError`` `notFound`.
     public func deleteConnector(_ name: String) async throws {
-        guard states[name] != nil else { throw notFound(name) }
+        guard states[name] != nil else { throw ConnectError.connectorNotFound(name) }
         await stopConnectorAndTasks(name)
         states[name] = nil
         names.removeAll { $0 == name }
@@ -172,7 +172,7 @@ public actor StandaloneHerder: Herder {
     /// Pauses a connector and its tasks (`PUT /connectors/<name>/pause`).
     /// - Throws: ``ConnectError`` `notFound`.
     public func pauseConnector(_ name: String) async throws {
-        guard states[name] != nil else { throw notFound(name) }
+        guard states[name] != nil else { throw ConnectError.connectorNotFound(name) }
         states[name]?.targetState = .paused
         await worker.setTargetState(name, .paused)
     }
@@ -181,7 +181,7 @@ public actor StandaloneHerder: Herder {
     /// stopped connector is asked for task configurations again.
     /// - Throws: ``ConnectError`` `notFound`.
     public func resumeConnector(_ name: String) async throws {
-        guard let previous = states[name]?.targetState else { throw notFound(name) }
+        guard let previous = states[name]?.targetState else { throw ConnectError.connectorNotFound(name) }
         states[name]?.targetState = .started
         await worker.setTargetState(name, .started)
         if previous == .stopped {
@@ -197,7 +197,7 @@ public actor StandaloneHerder: Herder {
     /// and its task configurations emptied, as Kafka 3.5+ does; resume starts it again.
     /// - Throws: ``ConnectError`` `notFound`.
     public func stopConnector(_ name: String) async throws {
-        guard states[name] != nil else { throw notFound(name) }
+        guard states[name] != nil else { throw ConnectError.connectorNotFound(name) }
         await worker.stopTasks(await worker.taskIDs(of: name))
         states[name]?.taskConfigs = []
         states[name]?.targetState = .stopped
@@ -208,7 +208,7 @@ public actor StandaloneHerder: Herder {
     /// unless the restarted connector produces different task configurations.
     /// - Throws: ``ConnectError`` `notFound`.
     public func restartConnector(_ name: String) async throws {
-        guard states[name] != nil else { throw notFound(name) }
+        guard states[name] != nil else { throw ConnectError.connectorNotFound(name) }
         await worker.stopConnector(name)
         await startConnectorAndTasks(name)
     }
@@ -224,7 +224,7 @@ public actor StandaloneHerder: Herder {
         includeTasks: Bool,
         onlyFailed: Bool
     ) async throws -> ConnectorStateInfo {
-        guard let state = states[name] else { throw notFound(name) }
+        guard let state = states[name] else { throw ConnectError.connectorNotFound(name) }
         var plan = try await connectorStatus(name)
         let restartConnector = !onlyFailed || plan.connector.state == .failed
         var restartTasks: [ConnectorTaskID] = []
@@ -268,7 +268,7 @@ public actor StandaloneHerder: Herder {
     /// - Throws: ``ConnectError`` `notFound`; what `putConnectorConfig` throws.
     @discardableResult
     public func patchConnectorConfig(_ name: String, patch: [String: String?]) async throws -> ConnectorInfo {
-        guard var config = states[name]?.config else { throw notFound(name) }
+        guard var config = states[name]?.config else { throw ConnectError.connectorNotFound(name) }
         for (key, value) in patch { config[key] = value }
         return try await putConnectorConfig(name: name, config: config, allowReplace: true)
     }
@@ -282,7 +282,7 @@ public actor StandaloneHerder: Herder {
     public func connectorOffsets(
         _ name: String
     ) async throws -> [(partition: [String: ConnectValue], offset: [String: ConnectValue])] {
-        guard let state = states[name] else { throw notFound(name) }
+        guard let state = states[name] else { throw ConnectError.connectorNotFound(name) }
         return try await ConnectorOffsetsAdmin(worker: worker).offsets(name, config: state.config)
     }
 
@@ -296,7 +296,7 @@ public actor StandaloneHerder: Herder {
         _ name: String,
         offsets: [(partition: [String: ConnectValue], offset: [String: ConnectValue]?)]
     ) async throws -> Bool {
-        guard let state = states[name] else { throw notFound(name) }
+        guard let state = states[name] else { throw ConnectError.connectorNotFound(name) }
         try requireStopped(name, state)
         return try await ConnectorOffsetsAdmin(worker: worker).alter(name, config: state.config, offsets: offsets)
     }
@@ -306,7 +306,7 @@ public actor StandaloneHerder: Herder {
     /// - Returns: Whether the connector handled the change itself.
     /// - Throws: ``ConnectError`` `notFound`; ``HerderRequestError`` `badRequest` when not STOPPED.
     public func resetConnectorOffsets(_ name: String) async throws -> Bool {
-        guard let state = states[name] else { throw notFound(name) }
+        guard let state = states[name] else { throw ConnectError.connectorNotFound(name) }
         try requireStopped(name, state)
         return try await ConnectorOffsetsAdmin(worker: worker).reset(name, config: state.config)
     }
@@ -358,7 +358,7 @@ public actor StandaloneHerder: Herder {
     /// A connector's configuration and tasks (`GET /connectors/<name>`).
     /// - Throws: ``ConnectError`` `notFound`.
     public func connectorInfo(_ name: String) throws -> ConnectorInfo {
-        guard let state = states[name] else { throw notFound(name) }
+        guard let state = states[name] else { throw ConnectError.connectorNotFound(name) }
         let type = worker.plugins.connectorPlugin(named: state.config[ConnectorConfig.connectorClassConfig] ?? "")?.type
         return ConnectorInfo(
             name: name,
@@ -371,21 +371,21 @@ public actor StandaloneHerder: Herder {
     /// A connector's configuration (`GET /connectors/<name>/config`).
     /// - Throws: ``ConnectError`` `notFound`.
     public func connectorConfig(_ name: String) throws -> [String: String] {
-        guard let state = states[name] else { throw notFound(name) }
+        guard let state = states[name] else { throw ConnectError.connectorNotFound(name) }
         return state.config
     }
 
     /// A connector's task configurations (`GET /connectors/<name>/tasks`).
     /// - Throws: ``ConnectError`` `notFound`.
     public func taskConfigs(_ name: String) throws -> [(id: ConnectorTaskID, config: [String: String])] {
-        guard let state = states[name] else { throw notFound(name) }
+        guard let state = states[name] else { throw ConnectError.connectorNotFound(name) }
         return state.taskConfigs.enumerated().map { (ConnectorTaskID(connector: name, task: $0.offset), $0.element) }
     }
 
     /// A connector's and its tasks' statuses (`GET /connectors/<name>/status`).
     /// - Throws: ``ConnectError`` `notFound`.
     public func connectorStatus(_ name: String) async throws -> ConnectorStateInfo {
-        guard let state = states[name] else { throw notFound(name) }
+        guard let state = states[name] else { throw ConnectError.connectorNotFound(name) }
         let connector =
             await worker.connectorStatus(name) ?? StatusInfo(state: .unassigned, workerID: worker.workerID)
         var tasks: [(id: Int, status: StatusInfo)] = []
@@ -450,10 +450,6 @@ public actor StandaloneHerder: Herder {
     private func stopConnectorAndTasks(_ name: String) async {
         await worker.stopTasks(await worker.taskIDs(of: name))
         await worker.stopConnector(name)
-    }
-
-    private func notFound(_ name: String) -> ConnectError {
-        ConnectError("Connector \(name) not found", code: .notFound)
     }
 }
 
