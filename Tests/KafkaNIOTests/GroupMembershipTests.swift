@@ -138,6 +138,56 @@ import Testing
         }
     }
 
+    /// A member whose JoinGroup the coordinator holds (a rebalance waiting for others) still leaves
+    /// at once: the held join's connection is dropped and LeaveGroup goes through a connection of
+    /// its own, so close() neither waits for the round nor loses the LeaveGroup.
+    @Test func aMemberWithAHeldJoinLeavesAtOnce() async throws {
+        try await withFakeBroker { broker in
+            let port = Int32(broker.port)
+            broker.setScript { request in
+                switch request.api {
+                case .findCoordinator:
+                    return .response(
+                        FindCoordinatorResponse(
+                            nodeId: FakeKafkaBroker.nodeID,
+                            host: "127.0.0.1",
+                            port: port,
+                            coordinators: [
+                                .init(key: "g", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: port)
+                            ]
+                        )
+                    )
+                case .joinGroup:
+                    guard request.index == 0 else { return .noAnswer }
+                    return .response(
+                        JoinGroupResponse(errorCode: KafkaErrorCode.memberIdRequired.rawValue, memberId: "m-1")
+                    )
+                case .leaveGroup:
+                    return .response(LeaveGroupResponse(members: [.init(memberId: "m-1")]))
+                default:
+                    return .standard
+                }
+            }
+            let cluster = KafkaCluster(configuration: clientConfiguration(broker, requestTimeoutMs: 60_000))
+            let configuration = GroupMembershipConfiguration(
+                groupID: "g",
+                protocolType: "connect",
+                protocols: [GroupProtocol(name: "v1", metadata: ByteBuffer(string: "meta-1"))]
+            )
+            let membership = GroupMembership(cluster: cluster, configuration: configuration, handler: Recorder())
+            await membership.start()
+            try await eventually { broker.requests(.joinGroup).count == 2 }
+            let start = ContinuousClock.now
+            try await withTimeout { await membership.close() }
+            let elapsed = start.duration(to: .now)
+            await cluster.shutdown()
+            let leave = try #require(try broker.requests(.leaveGroup).last?.decode(LeaveGroupRequest.self))
+            #expect(leave.members.map(\.memberId) == ["m-1"])
+            // Far below the 60 s request timeout the held join would otherwise have run into.
+            #expect(elapsed < .seconds(20), "close took \(elapsed)")
+        }
+    }
+
     @Test func aFencedMembersCommitFailsWithAnErrorThatSaysWhy() async throws {
         try await withFakeBroker(topics: ["t": 1]) { broker in
             let port = Int32(broker.port)

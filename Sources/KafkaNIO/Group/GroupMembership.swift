@@ -184,12 +184,13 @@ public actor GroupMembership {
         let sendLeave = self.state.shouldSendLeaveGroup
         // The coordinator answers a connection's requests in order, and a JoinGroup can be held for
         // the whole rebalance: a LeaveGroup queued behind it would wait that long. Drop that
-        // connection (abandoning the join) and leave through a new one.
+        // connection (abandoning the join) and leave through a connection of its own, which the
+        // join loop, failing over the dropped one, cannot close under it.
         let joinInFlight = self.state.phase == .joining || self.state.phase == .syncing
         self.state.left()
         if joinInFlight { await self.closeCoordinatorConnection() }
         self.heartbeatWakeup.signal()
-        if sendLeave { await self.sendLeaveGroup(memberID: memberID, reason: reason) }
+        if sendLeave { await self.sendLeaveGroup(memberID: memberID, reason: reason, ownConnection: joinInFlight) }
     }
 
     /// Leaves the group and stops both tasks.
@@ -543,11 +544,21 @@ public actor GroupMembership {
 
     // MARK: Leaving
 
-    private func sendLeaveGroup(memberID: String, reason: String) async {
+    private func sendLeaveGroup(memberID: String, reason: String, ownConnection: Bool) async {
         let groupID = self.configuration.groupID
+        var separate: BrokerConnection?
         do {
-            let connection = try await self.coordinatorConnection()
-            guard let version = connection.apiVersions.version(for: LeaveGroupRequest.self) else { return }
+            let connection: BrokerConnection
+            if ownConnection {
+                let broker = try await self.cluster.coordinatorBroker(for: groupID, type: .group)
+                connection = try await self.cluster.openDedicatedConnection(to: broker)
+                separate = connection
+            } else {
+                connection = try await self.coordinatorConnection()
+            }
+            guard let version = connection.apiVersions.version(for: LeaveGroupRequest.self) else {
+                throw KafkaError.unsupportedAPI(.leaveGroup)
+            }
             // v3 replaced the single member id with a list of members (for batch leaves).
             let request =
                 version >= 3
@@ -567,5 +578,6 @@ public actor GroupMembership {
         } catch {
             self.logger.debug("LeaveGroup failed", metadata: ["group": "\(groupID)", "error": "\(error)"])
         }
+        if let separate { await separate.close() }
     }
 }
