@@ -11,7 +11,9 @@ import Testing
 struct IdempotenceIntegrationTests {
     @Test(arguments: [true, false])
     func aRetriedBatchAfterALostResponseIsWrittenOncePerIdempotence(idempotent: Bool) async throws {
-        try await FaultyBroker.with { bootstrap in
+        // The proxy drops the first Produce response.
+        try await BrokerBehindProxy.with(proxy: "fault_proxy.py", ["--drop-produce-response", "1"]) { port in
+            let bootstrap = "127.0.0.1:\(port)"
             var client = KafkaClientConfiguration(
                 bootstrapServers: try KafkaClientConfiguration.parseBootstrapServers(bootstrap)
             )
@@ -70,76 +72,4 @@ struct IdempotenceIntegrationTests {
         await consumer.close()
         return end ?? -1
     }
-}
-
-/// A broker of its own behind scripts/interop/fault_proxy.py, which drops the first Produce
-/// response. The broker advertises the proxy's address so that every connection goes through it.
-enum FaultyBroker {
-    static func with(_ body: (String) async throws -> Void) async throws {
-        guard let tansu = ProcessInfo.processInfo.environment["SWIFTCONNECT_TANSU"] else {
-            throw TestFailure("SWIFTCONNECT_TANSU is not set: run the tests through scripts/test-broker run --")
-        }
-        let brokerPort = try TestEnvironment.freePort()
-        let proxyPort = try TestEnvironment.freePort()
-        let broker = try launch(
-            tansu,
-            [
-                "broker", "--listener-url", "tcp://127.0.0.1:\(brokerPort)",
-                "--advertised-listener-url", "tcp://127.0.0.1:\(proxyPort)",
-            ]
-        )
-        defer { stop(broker) }
-        let proxy = try launch(
-            TestEnvironment.python,
-            [
-                TestEnvironment.repositoryRoot.appendingPathComponent("scripts/interop/fault_proxy.py").path,
-                "--listen", "\(proxyPort)", "--upstream", "127.0.0.1:\(brokerPort)", "--drop-produce-response", "1",
-            ]
-        )
-        defer { stop(proxy) }
-        try await waitUntilAnswering(port: brokerPort)
-        try await waitUntilAnswering(port: proxyPort)
-        try await body("127.0.0.1:\(proxyPort)")
-    }
-
-    /// Kills a helper process and reaps it. SIGKILL, because a child of the test runner may start
-    /// with SIGTERM blocked (it inherits the signal mask), and `terminate()` then does nothing.
-    static func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    static func launch(_ executable: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    /// Waits (at most 10 s) until a Kafka client can negotiate ApiVersions on the port.
-    static func waitUntilAnswering(port: Int) async throws {
-        let configuration = KafkaClientConfiguration(bootstrapServers: [
-            KafkaBrokerAddress(host: "127.0.0.1", port: port)
-        ])
-        let deadline = ContinuousClock.now + .seconds(10)
-        while true {
-            do {
-                let connection = try await BrokerConnection.connect(
-                    to: configuration.bootstrapServers[0],
-                    nodeID: -1,
-                    configuration: configuration
-                )
-                await connection.close()
-                return
-            } catch {
-                if ContinuousClock.now >= deadline { throw TestFailure("nothing answered on port \(port): \(error)") }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
-    }
-
 }

@@ -265,62 +265,14 @@ struct SecurityIntegrationTests {
     }
 }
 
-/// A broker of its own behind scripts/interop/tls_proxy.py with `proxy` arguments; the broker
-/// advertises the proxy's port.
+/// A broker of its own behind scripts/interop/tls_proxy.py with `proxy` arguments.
 enum ProxiedBroker {
     static func with(
         proxy arguments: [String],
         listenHosts: [String] = ["127.0.0.1"],
         _ body: (Int) async throws -> Void
     ) async throws {
-        guard let tansu = ProcessInfo.processInfo.environment["SWIFTCONNECT_TANSU"] else {
-            throw TestFailure("SWIFTCONNECT_TANSU is not set: run the tests through scripts/test-broker run --")
-        }
-        let brokerPort = try TestEnvironment.freePort()
-        let proxyPort = try TestEnvironment.freePort()
-        let broker = try FaultyBroker.launch(
-            tansu,
-            [
-                "broker", "--listener-url", "tcp://127.0.0.1:\(brokerPort)",
-                "--advertised-listener-url", "tcp://127.0.0.1:\(proxyPort)",
-            ]
-        )
-        defer { FaultyBroker.stop(broker) }
-        let proxy = try FaultyBroker.launch(
-            TestEnvironment.python,
-            [
-                TestEnvironment.repositoryRoot.appendingPathComponent("scripts/interop/tls_proxy.py").path,
-                "--listen", "\(proxyPort)", "--upstream", "127.0.0.1:\(brokerPort)",
-            ] + listenHosts.flatMap { ["--listen-host", $0] } + arguments
-        )
-        defer { FaultyBroker.stop(proxy) }
-        try await FaultyBroker.waitUntilAnswering(port: brokerPort)
-        try await waitUntilListening(port: proxyPort)
-        try await body(proxyPort)
-    }
-
-    /// Waits (at most 10 s) until something accepts TCP connections on the port.
-    private static func waitUntilListening(port: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !canConnect(port: port) {
-            if ContinuousClock.now >= deadline { throw TestFailure("the proxy did not listen on port \(port)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    private static func canConnect(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+        try await BrokerBehindProxy.with(proxy: "tls_proxy.py", arguments, listenHosts: listenHosts, body)
     }
 }
 

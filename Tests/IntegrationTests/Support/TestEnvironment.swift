@@ -64,13 +64,28 @@ enum TestEnvironment {
 
     /// A port nobody listens on now (bound to port 0 and released).
     static func freePort() throws -> Int {
+        let (descriptor, port) = try boundSocket()
+        close(descriptor)
+        return port
+    }
+
+    /// A socket listening on 127.0.0.1 at a port of the system's choice; the caller closes it.
+    static func listeningSocket() throws -> (descriptor: Int32, port: Int) {
+        let (descriptor, port) = try boundSocket()
+        guard listen(descriptor, 8) == 0 else {
+            close(descriptor)
+            throw TestFailure("listen() failed: errno \(errno)")
+        }
+        return (descriptor, port)
+    }
+
+    private static func boundSocket() throws -> (descriptor: Int32, port: Int) {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard descriptor >= 0 else { throw TestFailure("socket() failed: errno \(errno)") }
-        defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -80,13 +95,19 @@ enum TestEnvironment {
                 bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0 else { throw TestFailure("bind() failed: errno \(errno)") }
+        guard bound == 0 else {
+            close(descriptor)
+            throw TestFailure("bind() failed: errno \(errno)")
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
-        guard named == 0 else { throw TestFailure("getsockname() failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard named == 0 else {
+            close(descriptor)
+            throw TestFailure("getsockname() failed: errno \(errno)")
+        }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
 
