@@ -121,9 +121,15 @@ public final class KafkaProducer: Sendable {
             return
         }
         // Partition counts for topics not seen yet.
+        // Records come in runs of one topic: a topic is looked up once per run, not per record (string
+        // hashing showed in source task profiles).
         let unknownTopics = self.state.withLockedValue { state -> Set<String> in
             var unknown: Set<String> = []
-            for record in records where state.partitionCounts[record.topic] == nil { unknown.insert(record.topic) }
+            var previous: String?
+            for record in records where record.topic != previous {
+                previous = record.topic
+                if state.partitionCounts[record.topic] == nil { unknown.insert(record.topic) }
+            }
             return unknown
         }
         var failedTopics: [String: KafkaError] = [:]
@@ -149,12 +155,18 @@ public final class KafkaProducer: Sendable {
         var immediateFailures: [(Int, KafkaError)] = []
         let isClosing = self.state.withLockedValue { state -> Bool in
             if state.isClosing || state.isClosed { return true }
+            var previousTopic: String?
+            var previousCount: Int?
             for (index, record) in records.enumerated() {
-                if let error = failedTopics[record.topic] {
+                if !failedTopics.isEmpty, let error = failedTopics[record.topic] {
                     immediateFailures.append((index, error))
                     continue
                 }
-                guard let count = state.partitionCounts[record.topic] else {
+                if record.topic != previousTopic {
+                    previousTopic = record.topic
+                    previousCount = state.partitionCounts[record.topic]
+                }
+                guard let count = previousCount else {
                     immediateFailures.append((index, .unknownTopicOrPartition(topic: record.topic, partition: nil)))
                     continue
                 }

@@ -116,6 +116,9 @@ struct RecordAccumulator: Sendable {
     private(set) var queues: [TopicPartition: PartitionQueue] = [:]
     /// The partition that records without key or partition go to, per topic (sticky partitioning).
     private var sticky: [String: Int32] = [:]
+    /// The last sticky partition looked up, so that a run of records to one topic hashes its name
+    /// once (cleared whenever `sticky` changes).
+    private var lastSticky: (topic: String, partition: Int32)?
     /// The next producer sequence number per partition (idempotence).
     private(set) var nextSequence: [TopicPartition: Int32] = [:]
     /// Buffers of batches already sent, reused for new batches (see ``recycle(_:)``).
@@ -154,9 +157,16 @@ struct RecordAccumulator: Sendable {
     mutating func partition(for record: KafkaProducerRecord, partitionCount: Int) -> Int32 {
         if let partition = record.partition { return partition }
         if let key = record.key { return Murmur2Partitioner.partition(forKey: key, partitionCount: partitionCount) }
-        if let current = self.sticky[record.topic], current < partitionCount { return current }
+        if let lastSticky, lastSticky.topic == record.topic, lastSticky.partition < partitionCount {
+            return lastSticky.partition
+        }
+        if let current = self.sticky[record.topic], current < partitionCount {
+            self.lastSticky = (record.topic, current)
+            return current
+        }
         let chosen = Int32.random(in: 0..<Int32(partitionCount))
         self.sticky[record.topic] = chosen
+        self.lastSticky = (record.topic, chosen)
         return chosen
     }
 
@@ -243,6 +253,7 @@ struct RecordAccumulator: Sendable {
     private mutating func moveStickyPartition(away topicPartition: TopicPartition, ifKeyless: Bool) {
         guard ifKeyless, self.sticky[topicPartition.topic] == topicPartition.partition else { return }
         self.sticky[topicPartition.topic] = nil
+        self.lastSticky = nil
     }
 
     /// Takes at most one batch from every partition below its in-flight limit whose batch is due
