@@ -67,7 +67,7 @@ final class ScriptedSourceTask: SourceTask, Sendable {
     /// A runner whose transforms drop every record (so nothing reaches the producer, which points at a
     /// broker that does not exist).
     static func makeRunner(
-        _ task: ScriptedSourceTask,
+        _ task: any SourceTask,
         store: MemoryOffsetBackingStore,
         connectorProps: [String: String] = [:],
         errorHandler: RetryWithToleranceOperator? = nil

@@ -274,30 +274,54 @@ public final class RetryWithToleranceOperator: Sendable {
         _ context: @autoclosure () -> ProcessingContext,
         _ operation: () throws -> T
     ) async throws -> T? {
+        switch attempt(operation) {
+        case .success(let result): return result
+        case .failure(let error): return try await retry(context(), operation, after: error)
+        }
+    }
+
+    /// The first attempt of ``execute(_:_:)``, synchronous: a hot path runs its stages with this and
+    /// goes on with ``retry(_:_:after:)`` only after a failure (an async call per stage and record
+    /// cost executor switches).
+    public func attempt<T>(_ operation: () throws -> T) -> Result<T, any Error> {
+        do {
+            return .success(try operation())
+        } catch {
+            counters.withLock { $0.totalErrors += 1 }
+            return .failure(error)
+        }
+    }
+
+    /// What ``execute(_:_:)`` does after its first attempt failed with `error`: retries a
+    /// ``RetriableError`` until `errors.retry.timeout`, then reports the failure and throws or
+    /// tolerates it.
+    nonisolated(nonsending) public func retry<T>(
+        _ context: @autoclosure () -> ProcessingContext,
+        _ operation: () throws -> T,
+        after error: any Error
+    ) async throws -> T? {
         // The retry deadline counts from the first failure: reading the clock before every successful
         // call (several per record) showed in profiles; the difference is the duration of one attempt.
+        var error = error
         var start: Int64?
-        var attempt = 0
+        var attempts = 1
         while true {
-            attempt += 1
-            do {
-                return try operation()
-            } catch let error as RetriableError {
-                counters.withLock { $0.totalErrors += 1 }
-                let startMs = start ?? clock.nowMs()
-                start = startMs
-                guard let delay = retryDelay(attempt: attempt, startMs: startMs) else {
-                    return try await fail(context(), error)
-                }
-                do {
-                    try await clock.sleep(.milliseconds(delay))
-                } catch {
-                    return try await fail(context(), error)
-                }
-                counters.withLock { $0.retries += 1 }
-            } catch {
-                counters.withLock { $0.totalErrors += 1 }
+            guard error is RetriableError else { return try await fail(context(), error) }
+            let startMs = start ?? clock.nowMs()
+            start = startMs
+            guard let delay = retryDelay(attempt: attempts, startMs: startMs) else {
                 return try await fail(context(), error)
+            }
+            do {
+                try await clock.sleep(.milliseconds(delay))
+            } catch {
+                return try await fail(context(), error)
+            }
+            counters.withLock { $0.retries += 1 }
+            attempts += 1
+            switch attempt(operation) {
+            case .success(let result): return result
+            case .failure(let next): error = next
             }
         }
     }

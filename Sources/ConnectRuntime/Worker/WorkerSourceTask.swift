@@ -28,6 +28,9 @@ import NIOCore
 public actor WorkerSourceTask: WorkerTaskRunner {
     /// The task's id.
     public nonisolated let id: ConnectorTaskID
+    /// The thread the task's record path runs on (see ``TaskThread`` for why).
+    private nonisolated let thread: TaskThread
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
     /// Batches sent and not yet acknowledged before `poll()` waits (Kafka bounds this with the
     /// producer's `buffer.memory`, 32 MiB): 32 polls of FileStreamSource's 2000 lines of 100 B are
     /// about that much. With 8, polling stalled behind each produce round trip (bench-pipeline).
@@ -99,6 +102,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         exactlyOnce: ExactlyOnceTaskSettings? = nil
     ) {
         self.id = id
+        self.thread = TaskThread(name: "task-\(id.connector)-\(id.task)")
         self.exactlyOnce = exactlyOnce
         self.metrics = metrics
         self.activeTopics = activeTopics
@@ -133,9 +137,17 @@ public actor WorkerSourceTask: WorkerTaskRunner {
 
     // MARK: Life cycle
 
+    deinit { thread.shutdown() }
+
     /// Starts the task, runs the poll loop until ``stop()`` or a failure, and stops the task: last
-    /// offset flush, `stop()`, producer closed.
+    /// offset flush, `stop()`, producer closed. Everything the task's code and the conversions call
+    /// runs on the task's thread.
     public func run() async {
+        await withTaskExecutorPreference(thread) { await runOnTaskThread() }
+        thread.shutdown()
+    }
+
+    private func runOnTaskThread() async {
         do {
             if let makeDeadLetterQueue { errorHandler.addReporter(try await makeDeadLetterQueue()) }
             await task.initialize(
@@ -231,7 +243,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     /// began stopping meanwhile (what the poll returned is then dropped, as Kafka does).
     func pollOnce() async -> Result<[SourceRecord]?, any Error>? {
         let task = self.task
-        let poll = Task { try await task.poll() }
+        let poll = Task(executorPreference: thread) { try await task.poll() }
         currentPoll = poll
         let result = await poll.result
         currentPoll = nil
@@ -306,7 +318,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         // Queued here, in poll order (concurrent send(contentsOf:) calls could reorder batches);
         // only the wait for the acknowledgements runs concurrently.
         let delivery = await producer.enqueue(contentsOf: batch)
-        sends[sendID] = Task {
+        sends[sendID] = Task(executorPreference: thread) {
             let results = await delivery.results()
             await self.sendCompleted(
                 sendID,
@@ -350,65 +362,115 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         knownTopics.insert(topic)
     }
 
-    /// The record through the transforms and converters, each step under the error handler; `nil`
+    /// The record through the transforms and converters, each stage under the error handler; `nil`
     /// when a transform drops it or a tolerated failure skips it.
-    func transformAndConvert(_ polled: SourceRecord) async throws -> KafkaProducerRecord? {
-        var record = polled
-        for stage in transformations.stages {
-            let className = stage.className ?? String(reflecting: type(of: stage.transformation))
-            let current = record
-            guard
-                let outcome = try await errorHandler.execute(
-                    failureContext(.transformation, className, record: current, polled: polled),
-                    { try stage.apply(current) }
-                )
-            else { return nil }
-            guard let next = outcome else { return nil }
-            record = next
+    ///
+    /// Synchronous until a stage fails: only then does the error handler's async retry take over.
+    /// Nonisolated and nonsending (on the caller's executor, no switch) with a sync first pass
+    /// because this runs once per record: each call of an isolated async function here cost an
+    /// executor switch, six per record before.
+    nonisolated(nonsending) func transformAndConvert(_ polled: SourceRecord) async throws -> KafkaProducerRecord? {
+        var conversion = SourceRecordConversion(polled)
+        while !isFinished(conversion) {
+            if case .failure(let error) = errorHandler.attempt({ try runStage(&conversion) }) {
+                return try await finishConversion(conversion, after: error)
+            }
         }
-        return try await convert(record, polled: polled)
+        return result(of: conversion)
     }
 
-    /// The transformed record through the header, key and value converters, each under the error
-    /// handler; `nil` when a tolerated failure skips it.
-    private func convert(_ transformed: SourceRecord, polled: SourceRecord) async throws -> KafkaProducerRecord? {
-        func context(_ stage: ErrorStage, _ className: String) -> ProcessingContext {
-            failureContext(stage, className, record: transformed, polled: polled)
+    /// The rest of a conversion whose current stage failed with `error`, under the error handler's
+    /// retries and tolerance.
+    nonisolated(nonsending) private func finishConversion(
+        _ failed: SourceRecordConversion,
+        after error: any Error
+    ) async throws -> KafkaProducerRecord? {
+        var conversion = failed
+        var error: (any Error)? = error
+        while !isFinished(conversion) {
+            // A stage that throws leaves the conversion as it was, so this is the failing stage's input.
+            let before = conversion
+            let outcome: Void?
+            if let firstError = error {
+                outcome = try await errorHandler.retry(
+                    failureContext(of: before),
+                    { try runStage(&conversion) },
+                    after: firstError
+                )
+                error = nil
+            } else {
+                outcome = try await errorHandler.execute(failureContext(of: before), { try runStage(&conversion) })
+            }
+            guard outcome != nil else { return nil }
         }
-        let converters = self.converters
-        guard
-            let headers = try await errorHandler.execute(
-                context(.headerConverter, converters.headerClassName),
-                { try Self.convertHeaders(transformed, converters) }
-            ),
-            let key = try await errorHandler.execute(
-                context(.keyConverter, converters.keyClassName),
-                {
-                    try converters.key.fromConnectData(
-                        topic: transformed.topic,
-                        headers: transformed.headers,
-                        schema: transformed.keySchema,
-                        value: transformed.key
-                    )
-                }
-            ),
-            let value = try await errorHandler.execute(
-                context(.valueConverter, converters.valueClassName),
-                {
-                    try converters.value.fromConnectData(
-                        topic: transformed.topic,
-                        headers: transformed.headers,
-                        schema: transformed.valueSchema,
-                        value: transformed.value
-                    )
-                }
+        return result(of: conversion)
+    }
+
+    /// Runs the conversion's next stage: a transform, or the header, key or value converter. A stage
+    /// that throws changes nothing, so it can be retried.
+    nonisolated private func runStage(_ conversion: inout SourceRecordConversion) throws {
+        let transforms = transformations.stages
+        let record = conversion.record
+        switch conversion.stage - transforms.count {
+        case ..<0:
+            guard let next = try transforms[conversion.stage].apply(record) else {
+                conversion.isDropped = true
+                return
+            }
+            conversion.record = next
+        case 0:
+            conversion.headers = try Self.convertHeaders(record, converters)
+        case 1:
+            conversion.key = try converters.key.fromConnectData(
+                topic: record.topic,
+                headers: record.headers,
+                schema: record.keySchema,
+                value: record.key
             )
-        else { return nil }
-        return Self.producerRecord(transformed, key: key, value: value, headers: headers)
+        default:
+            conversion.value = try converters.value.fromConnectData(
+                topic: record.topic,
+                headers: record.headers,
+                schema: record.valueSchema,
+                value: record.value
+            )
+        }
+        conversion.stage += 1
+    }
+
+    nonisolated private func isFinished(_ conversion: SourceRecordConversion) -> Bool {
+        conversion.isDropped || conversion.stage == transformations.stages.count + 3
+    }
+
+    nonisolated private func result(of conversion: SourceRecordConversion) -> KafkaProducerRecord? {
+        guard !conversion.isDropped else { return nil }
+        return Self.producerRecord(
+            conversion.record,
+            key: conversion.key,
+            value: conversion.value,
+            headers: conversion.headers
+        )
+    }
+
+    /// What the error handler reports when the conversion's current stage fails.
+    nonisolated private func failureContext(of conversion: SourceRecordConversion) -> ProcessingContext {
+        let transforms = transformations.stages
+        let stage: ErrorStage
+        let className: String
+        switch conversion.stage - transforms.count {
+        case ..<0:
+            let transform = transforms[conversion.stage]
+            stage = .transformation
+            className = transform.className ?? String(reflecting: type(of: transform.transformation))
+        case 0: (stage, className) = (.headerConverter, converters.headerClassName)
+        case 1: (stage, className) = (.keyConverter, converters.keyClassName)
+        default: (stage, className) = (.valueConverter, converters.valueClassName)
+        }
+        return failureContext(stage, className, record: conversion.record, polled: conversion.polled)
     }
 
     /// What the error handler reports when `stage` fails on `record` (built only on failure).
-    private func failureContext(
+    nonisolated private func failureContext(
         _ stage: ErrorStage,
         _ className: String,
         record: SourceRecord,
@@ -425,7 +487,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
 
     /// The record as polled converted as far as possible (a part that does not convert is `nil` or
     /// left out): what a source dead letter queue gets for a transform or conversion failure.
-    private func bestEffortConversion(_ record: SourceRecord) -> KafkaProducerRecord? {
+    nonisolated private func bestEffortConversion(_ record: SourceRecord) -> KafkaProducerRecord? {
         guard !errorHandler.allReporters.isEmpty else { return nil }
         var headers: [KafkaRecordHeader] = []
         for header in record.headers {
@@ -553,7 +615,9 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         wakeAll()
     }
 
-    func commitRecord(_ record: SourceRecord, metadata: ConnectAPI.RecordMetadata?) async {
+    /// The task's `commitRecord`, errors logged. Nonsending: called per record, and an isolated
+    /// async function would cost an executor switch each time.
+    nonisolated(nonsending) func commitRecord(_ record: SourceRecord, metadata: ConnectAPI.RecordMetadata?) async {
         do {
             try await task.commitRecord(record, metadata: metadata)
         } catch {
@@ -650,4 +714,24 @@ struct WorkerSourceTaskContext: SourceTaskContext {
     let offsetStorageReader: any OffsetStorageReader
     /// Set only under exactly-once support with `transaction.boundary=connector`.
     var transactionContext: (any TransactionContext)?
+}
+
+/// A polled record on its way through the transforms and the header, key and value converters.
+/// Stages run one at a time, so that the error handler can retry a failed one alone.
+struct SourceRecordConversion {
+    /// The record as polled (for error reports).
+    let polled: SourceRecord
+    /// The record after the transforms run so far.
+    var record: SourceRecord
+    /// The next stage: the transforms in order, then the header, key and value converters.
+    var stage = 0
+    var isDropped = false
+    var headers: [KafkaRecordHeader] = []
+    var key: [UInt8]?
+    var value: [UInt8]?
+
+    init(_ polled: SourceRecord) {
+        self.polled = polled
+        self.record = polled
+    }
 }
