@@ -150,7 +150,7 @@ extension WorkerSourceTask {
     /// ends the transaction right after it.
     private func sendInTransaction(_ records: [SourceRecord]) async throws {
         let context = exactlyOnce?.transactionContext
-        var chunk: [KafkaProducerRecord] = []
+        var chunk: [ConvertedSourceRecord] = []
         var chunkRecords: [SourceRecord] = []
         for record in records {
             let converted = try await transformAndConvert(record)
@@ -174,8 +174,9 @@ extension WorkerSourceTask {
         try await dispatch(chunk, chunkRecords)
     }
 
-    private func dispatch(_ batch: [KafkaProducerRecord], _ records: [SourceRecord]) async throws {
-        guard !batch.isEmpty else { return }
+    private func dispatch(_ chunk: [ConvertedSourceRecord], _ records: [SourceRecord]) async throws {
+        guard !chunk.isEmpty else { return }
+        let batch = Self.producerRecords(chunk)
         try beginIfNeeded()
         if topicCreation != nil {
             for topic in Set(batch.map(\.topic)) where !knownTopics.contains(topic) { try await createTopic(topic) }
