@@ -231,3 +231,22 @@ final class ScriptedSourceTask: SourceTask, Sendable {
         #expect(!headers.contains("__connect.errors.offset"))
     }
 }
+
+@Suite struct ProducerRecordPackingTests {
+    /// Keys and values share one buffer; each record still reads exactly its own bytes, and a
+    /// missing key or value stays missing.
+    @Test func eachRecordReadsItsOwnKeyAndValue() {
+        let record = SourceRecord(sourcePartition: nil, sourceOffset: nil, topic: "t", valueSchema: nil, value: .null)
+        let converted = [
+            ConvertedSourceRecord(record: record, key: Array("k1".utf8), value: Array("value one".utf8), headers: []),
+            ConvertedSourceRecord(record: record, key: nil, value: Array("v2".utf8), headers: []),
+            ConvertedSourceRecord(record: record, key: Array("k3".utf8), value: nil, headers: []),
+            ConvertedSourceRecord(record: record, key: [], value: [], headers: []),
+        ]
+        let records = WorkerSourceTask.producerRecords(converted)
+        func text(_ buffer: ByteBuffer?) -> String? { buffer.map { String(buffer: $0) } }
+        #expect(records.map { text($0.key) } == ["k1", nil, "k3", ""])
+        #expect(records.map { text($0.value) } == ["value one", "v2", nil, ""])
+        #expect(records.allSatisfy { $0.topic == "t" })
+    }
+}
