@@ -214,16 +214,10 @@ struct RecordAccumulator: Sendable {
         to queue: inout PartitionQueue,
         topicPartition: TopicPartition
     ) -> Bool {
-        var closedOne = false
-        if let size = queue.open?.builderBox.builder.estimatedSizeInBytes, (queue.open?.recordCount ?? 0) > 0,
-            size + record.estimatedSize > batchSize, let open = queue.open
-        {
-            queue.open = nil
-            queue.ready.append(open)
-            closedOne = true
-        }
-        if queue.open == nil {
-            queue.open = ProducerBatch(
+        // The open batch is moved out of the queue and back: reading it through `queue.open?` several
+        // times per record copied its fields each time (a profile showed the copies).
+        func newBatch() -> ProducerBatch {
+            ProducerBatch(
                 topicPartition: topicPartition,
                 builder: RecordBatchBuilder(
                     compression: compression,
@@ -234,18 +228,26 @@ struct RecordAccumulator: Sendable {
                 createdAt: now
             )
         }
-        queue.open?.builderBox.builder.append(
+        var closedOne = false
+        var batch = queue.open.take() ?? newBatch()
+        if batch.recordCount > 0, batch.builderBox.builder.estimatedSizeInBytes + record.estimatedSize > batchSize {
+            queue.ready.append(batch)
+            batch = newBatch()
+            closedOne = true
+        }
+        batch.builderBox.builder.append(
             timestamp: timestamp,
             key: record.key,
             value: record.value,
             headers: record.headers
         )
-        queue.open?.timestamps.append(timestamp)
-        queue.open?.add(group: group, index: index)
-        if let size = queue.open?.builderBox.builder.estimatedSizeInBytes, size >= batchSize, let open = queue.open {
-            queue.open = nil
-            queue.ready.append(open)
+        batch.timestamps.append(timestamp)
+        batch.add(group: group, index: index)
+        if batch.builderBox.builder.estimatedSizeInBytes >= batchSize {
+            queue.ready.append(batch)
             closedOne = true
+        } else {
+            queue.open = batch
         }
         return closedOne
     }
