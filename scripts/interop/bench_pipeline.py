@@ -23,7 +23,7 @@ BOOTSTRAP = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
 CLI = sys.argv[1]
 LINES = int(os.environ.get("BENCH_PIPELINE_LINES", "1000000"))
 LINE_BYTES = 100  # including the newline
-ROUNDS = int(os.environ.get("BENCH_PIPELINE_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_PIPELINE_ROUNDS", "5"))
 PARTITIONS = 1  # FileStreamSource has one task; one partition keeps the order comparable
 
 
