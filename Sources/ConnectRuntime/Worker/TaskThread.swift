@@ -49,12 +49,24 @@ final class TaskThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
         UnownedSerialExecutor(ordinary: self)
     }
 
+    /// The task thread the caller runs on, if any.
+    static var current: ObjectIdentifier? { Thread.current.threadDictionary[threadKey] as? ObjectIdentifier }
+
+    /// Whether the caller runs on this task thread.
+    var isCurrent: Bool { Self.current == ObjectIdentifier(self) }
+
+    private static let threadKey = "SwiftConnect.TaskThread"
+
     private func startThread() {
+        // Named for thread listings and profiles (best effort: Foundation may apply a name set
+        // inside the block before it knows the thread; Linux refuses names over 15 bytes).
+        let shortName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
         let thread = Thread { [self] in
-            // Named for thread listings and profiles; Linux refuses names over 15 bytes.
-            Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+            Thread.current.threadDictionary[Self.threadKey] = ObjectIdentifier(self)
+            Thread.current.name = shortName
             runJobs()
         }
+        thread.name = shortName
         thread.start()
     }
 
