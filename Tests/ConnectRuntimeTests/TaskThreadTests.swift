@@ -35,6 +35,44 @@ import Testing
     }
 }
 
+extension TaskThreadTests {
+    /// A poll that blocks the task's thread (not advised, but a connector may) does not hold up
+    /// the task's status: it is read without the task's thread.
+    @Test func theStatusIsReadWhileAPollBlocksTheTaskThread() async throws {
+        let task = BlockingSourceTask()
+        let runner = try WorkerSourceTaskTests.makeRunner(task, store: MemoryOffsetBackingStore())
+        let run = Task { await runner.run() }
+        try await WorkerSourceTaskTests.waitUntil { task.inPoll.load(ordering: .relaxed) }
+        let status = await runner.status
+        let stillBlocked = task.inPoll.load(ordering: .relaxed)
+        task.release.store(true, ordering: .relaxed)
+        await runner.stop()
+        await run.value
+        #expect(stillBlocked, "the status waited for the blocked poll")
+        #expect(status.state == .running)
+    }
+}
+
+/// Its poll blocks its thread (for at most 10 s) until released.
+final class BlockingSourceTask: SourceTask, Sendable {
+    static let version = "1.0"
+    let inPoll = Atomic<Bool>(false)
+    let release = Atomic<Bool>(false)
+
+    func start(configs: [String: String]) async throws {}
+
+    func poll() async throws -> [SourceRecord]? {
+        inPoll.store(true, ordering: .relaxed)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !release.load(ordering: .relaxed) && ContinuousClock.now < deadline { usleep(1000) }
+        inPoll.store(false, ordering: .relaxed)
+        try? await Task.sleep(for: .milliseconds(5))
+        return nil
+    }
+
+    func stop() async {}
+}
+
 /// Returns one record per poll and notes the task thread of each poll and commitRecord.
 final class ThreadRecordingSourceTask: SourceTask, Sendable {
     struct Threads: Sendable {

@@ -4,6 +4,7 @@ import KafkaNIO
 import KafkaProtocol
 import Logging
 import NIOCore
+import Synchronization
 
 /// Runs one source task (Kafka's `WorkerSourceTask`; with ``ExactlyOnceTaskSettings``, its
 /// `ExactlyOnceWorkerSourceTask`, see WorkerSourceTask+ExactlyOnce.swift): poll → transforms →
@@ -56,7 +57,13 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     let metrics: TaskMetrics
 
     var targetState: TargetState
-    private var currentStatus: StatusInfo
+    /// Behind a lock, so that reading the status never waits for the task's thread (a poll that
+    /// blocks its thread would hold up the REST status of the task otherwise).
+    private let statusBox: Mutex<StatusInfo>
+    private var currentStatus: StatusInfo {
+        get { statusBox.withLock { $0 } }
+        set { statusBox.withLock { $0 = newValue } }
+    }
     var isStopping = false
     private var isTaskStopped = false
     var failure: (any Error)?
@@ -122,7 +129,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         self.flushTimeout = workerConfig.offsetFlushTimeout
         self.workerID = workerID
         self.targetState = targetState
-        self.currentStatus = StatusInfo(state: .unassigned, workerID: workerID)
+        self.statusBox = Mutex(StatusInfo(state: .unassigned, workerID: workerID))
         var logger = logger
         logger[metadataKey: "connector"] = "\(id.connector)"
         logger[metadataKey: "task"] = "\(id.task)"
@@ -130,7 +137,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     }
 
     /// The task's status.
-    public var status: StatusInfo { currentStatus }
+    public nonisolated var status: StatusInfo { statusBox.withLock { $0 } }
 
     /// How many offset flushes completed (for tests and metrics).
     public var completedFlushes: Int { flushCount }

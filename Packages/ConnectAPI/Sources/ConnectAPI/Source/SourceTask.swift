@@ -9,6 +9,10 @@ public protocol SourceTask: ConnectorTask {
 
     /// Returns the next records, or `nil`/empty when there are none yet. Should wait briefly for data
     /// rather than spin, but return regularly so the runtime can pause or stop the task.
+    ///
+    /// The runtime runs each source task on a thread of its own (as Kafka does). Waiting by
+    /// suspending (`await`) leaves that thread free for the task's `stop()`; blocking it (a
+    /// synchronous read, say) delays `stop()` and pausing until `poll()` returns.
     /// - Throws: ``RetriableError`` to have the batch discarded and `poll()` called again; any other
     ///   error fails the task.
     func poll() async throws -> [SourceRecord]?
