@@ -80,15 +80,18 @@ final class HTTPReceiver: Sendable {
                 return value
             })
         else { return }
+        // Closed only after the accept thread ended: closed earlier, its number could be reused by
+        // another test's socket before the thread's next accept(), which would then take that
+        // test's connections (seen: one test's request answered by another test's server).
         shutdown(socket, Int32(SHUT_RDWR))
-        close(socket)
         done.wait()
+        close(socket)
     }
 
     private func acceptLoop() {
         while true {
             let client = accept(socket, nil, nil)
-            guard client >= 0 else { return }  // the socket was closed
+            guard client >= 0 else { return }  // the socket was shut down
             handle(client)
             close(client)
         }
