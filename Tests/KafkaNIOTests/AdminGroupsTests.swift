@@ -11,16 +11,7 @@ import Testing
     private static func script(port: Int, _ reply: @escaping FakeKafkaBroker.Script) -> FakeKafkaBroker.Script {
         { request in
             if request.api == .findCoordinator {
-                return .response(
-                    FindCoordinatorResponse(
-                        nodeId: FakeKafkaBroker.nodeID,
-                        host: "127.0.0.1",
-                        port: Int32(port),
-                        coordinators: [
-                            .init(key: "g", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: Int32(port))
-                        ]
-                    )
-                )
+                return .coordinatorIsThisBroker(port: Int32(port))
             }
             return reply(request)
         }

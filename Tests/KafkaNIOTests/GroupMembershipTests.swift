@@ -40,16 +40,7 @@ import Testing
             broker.setScript { request in
                 switch request.api {
                 case .findCoordinator:
-                    return .response(
-                        FindCoordinatorResponse(
-                            nodeId: FakeKafkaBroker.nodeID,
-                            host: "127.0.0.1",
-                            port: port,
-                            coordinators: [
-                                .init(key: "g", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: port)
-                            ]
-                        )
-                    )
+                    return .coordinatorIsThisBroker(port: port)
                 case .joinGroup:
                     switch request.index {
                     case 0:
@@ -147,16 +138,7 @@ import Testing
             broker.setScript { request in
                 switch request.api {
                 case .findCoordinator:
-                    return .response(
-                        FindCoordinatorResponse(
-                            nodeId: FakeKafkaBroker.nodeID,
-                            host: "127.0.0.1",
-                            port: port,
-                            coordinators: [
-                                .init(key: "g", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: port)
-                            ]
-                        )
-                    )
+                    return .coordinatorIsThisBroker(port: port)
                 case .joinGroup:
                     guard request.index == 0 else { return .noAnswer }
                     return .response(
@@ -194,16 +176,7 @@ import Testing
             broker.setScript { request in
                 switch request.api {
                 case .findCoordinator:
-                    return .response(
-                        FindCoordinatorResponse(
-                            nodeId: FakeKafkaBroker.nodeID,
-                            host: "127.0.0.1",
-                            port: port,
-                            coordinators: [
-                                .init(key: "g", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: port)
-                            ]
-                        )
-                    )
+                    return .coordinatorIsThisBroker(port: port)
                 case .offsetCommit:
                     return .response(
                         OffsetCommitResponse(topics: [

@@ -19,14 +19,7 @@ import Testing
         { request in
             switch request.api {
             case .findCoordinator:
-                return .response(
-                    FindCoordinatorResponse(
-                        nodeId: FakeKafkaBroker.nodeID,
-                        host: "127.0.0.1",
-                        port: port,
-                        coordinators: [.init(key: "g", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: port)]
-                    )
-                )
+                return .coordinatorIsThisBroker(port: port)
             case .joinGroup:
                 guard let join = try? request.decode(JoinGroupRequest.self), join.groupInstanceId == Self.instance
                 else {

@@ -418,16 +418,7 @@ func marker(_ type: ControlRecordType, producerID: Int64, offset: Int64) throws 
         { request in
             switch request.api {
             case .findCoordinator:
-                return .response(
-                    FindCoordinatorResponse(
-                        nodeId: FakeKafkaBroker.nodeID,
-                        host: "127.0.0.1",
-                        port: Int32(port),
-                        coordinators: [
-                            .init(key: "tx", nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: Int32(port))
-                        ]
-                    )
-                )
+                return .coordinatorIsThisBroker(port: Int32(port), key: "tx")
             case .initProducerId:
                 return .response(InitProducerIdResponse(producerId: 77, producerEpoch: 3))
             case .addPartitionsToTxn:

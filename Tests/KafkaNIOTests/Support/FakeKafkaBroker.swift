@@ -57,6 +57,18 @@ final class FakeKafkaBroker: Sendable {
         case close
         /// `reply`, after a delay (a broker waiting out `fetch.max.wait.ms`).
         indirect case after(TimeAmount, Reply)
+
+        /// FindCoordinator's answer: this broker (listening on `port`) coordinates `key`.
+        static func coordinatorIsThisBroker(port: Int32, key: String = "g") -> Reply {
+            .response(
+                FindCoordinatorResponse(
+                    nodeId: FakeKafkaBroker.nodeID,
+                    host: "127.0.0.1",
+                    port: port,
+                    coordinators: [.init(key: key, nodeId: FakeKafkaBroker.nodeID, host: "127.0.0.1", port: port)]
+                )
+            )
+        }
     }
 
     typealias Script = @Sendable (Request) -> Reply
