@@ -39,13 +39,7 @@ public struct SubmittedRecords: Sendable {
 
         var count: Int { entries.count - head }
 
-        mutating func ack(_ sequence: UInt64) -> Bool {
-            guard mark(sequence) else { return false }
-            dropAckedPrefix()
-            return true
-        }
-
-        /// Marks a record acknowledged without dropping the prefix (``dropAckedPrefix()`` follows).
+        /// Marks a record acknowledged; ``dropAckedPrefix()`` then moves past what became committable.
         mutating func mark(_ sequence: UInt64) -> Bool {
             guard let index = position(of: sequence), !entries[index].isAcked else { return false }
             entries[index].isAcked = true
@@ -141,8 +135,7 @@ public struct SubmittedRecords: Sendable {
     /// Marks a record as written (or dropped). Acknowledging twice, or a ticket whose record was already
     /// committed, does nothing.
     public mutating func ack(_ ticket: Ticket) {
-        guard queues[ticket.queue]?.ack(ticket.sequence) == true else { return }
-        unackedCount -= 1
+        ack(CollectionOfOne(ticket))
     }
 
     /// Acknowledges many records at once (a producer batch): the same as acknowledging each, with
