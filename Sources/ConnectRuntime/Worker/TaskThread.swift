@@ -23,7 +23,7 @@ final class TaskThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
 
     /// `name` names the thread (its first 15 bytes, Linux's limit).
     init(name: String) {
-        self.name = name
+        self.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
@@ -58,21 +58,22 @@ final class TaskThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
     private static let threadKey = "SwiftConnect.TaskThread"
 
     private func startThread() {
-        // Named for thread listings and profiles (best effort: Foundation may apply a name set
+        // Named for thread listings and profiles (best effort: Foundation may not apply a name set
         // inside the block before it knows the thread; Linux refuses names over 15 bytes).
-        let shortName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
         let thread = Thread { [self] in
             Thread.current.threadDictionary[Self.threadKey] = ObjectIdentifier(self)
-            Thread.current.name = shortName
+            Thread.current.name = name
             runJobs()
         }
-        thread.name = shortName
+        thread.name = name
         thread.start()
     }
 
     private func runJobs() {
         let serial = asUnownedSerialExecutor()
         let preferred = asUnownedTaskExecutor()
+        // Swapped with the queue under the lock: the two arrays keep their storage between wake-ups.
+        var batch: [UnownedJob] = []
         while true {
             condition.lock()
             while jobs.isEmpty && !isShutDown { condition.wait() }
@@ -81,10 +82,10 @@ final class TaskThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let batch = jobs
-            jobs.removeAll(keepingCapacity: true)
+            swap(&batch, &jobs)
             condition.unlock()
             for job in batch { job.runSynchronously(isolatedTo: serial, taskExecutor: preferred) }
+            batch.removeAll(keepingCapacity: true)
         }
     }
 }
