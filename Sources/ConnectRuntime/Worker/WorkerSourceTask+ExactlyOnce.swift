@@ -178,9 +178,7 @@ extension WorkerSourceTask {
         guard !chunk.isEmpty else { return }
         let batch = Self.producerRecords(chunk)
         try beginIfNeeded()
-        if topicCreation != nil {
-            for topic in Set(batch.map(\.topic)) where !knownTopics.contains(topic) { try await createTopic(topic) }
-        }
+        try await createNewTopics(of: batch)
         // Delivery failures surface from commitTransaction(), which then fails the task (Kafka);
         // a fenced producer is noted at once, so a long interval does not keep a zombie polling.
         let delivery = await producer.enqueue(contentsOf: batch)
@@ -273,15 +271,7 @@ extension WorkerSourceTask {
                 guard case .success(let metadata) = result else { continue }
                 written += 1
                 activeTopics?.record(connector: id.connector, topic: metadata.topic)
-                await commitRecord(
-                    record,
-                    metadata: ConnectAPI.RecordMetadata(
-                        topic: metadata.topic,
-                        partition: metadata.partition,
-                        offset: metadata.offset,
-                        timestamp: metadata.timestamp
-                    )
-                )
+                await commitRecord(record, metadata: ConnectAPI.RecordMetadata(metadata))
             }
             metrics.update { $0.sourceRecordWriteTotal += written }
         }

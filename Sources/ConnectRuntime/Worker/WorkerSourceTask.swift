@@ -51,9 +51,9 @@ public actor WorkerSourceTask: WorkerTaskRunner {
     private let workerID: String
     let logger: Logger
     let activeTopics: ActiveTopics?
-    let topicCreation: TopicCreation?
+    private let topicCreation: TopicCreation?
     /// Topics known to exist (created or found) since the task started.
-    var knownTopics: Set<String> = []
+    private var knownTopics: Set<String> = []
     let metrics: TaskMetrics
 
     var targetState: TargetState
@@ -317,9 +317,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         for index in dropped { await commitRecord(records[index], metadata: nil) }
         guard !converted.isEmpty else { return }
         let batch = Self.producerRecords(converted)
-        if topicCreation != nil {
-            for topic in Set(batch.map(\.topic)) where !knownTopics.contains(topic) { try await createTopic(topic) }
-        }
+        try await createNewTopics(of: batch)
         await waitUntil { $0.sends.count < Self.maxInFlightBatches || $0.isStopping }
         let sendID = nextSendID
         nextSendID += 1
@@ -339,10 +337,16 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         }
     }
 
+    /// Creates the topics of `batch` not known to exist yet, when topic creation is on.
+    func createNewTopics(of batch: [KafkaProducerRecord]) async throws {
+        guard topicCreation != nil else { return }
+        for topic in Set(batch.map(\.topic)) where !knownTopics.contains(topic) { try await createTopic(topic) }
+    }
+
     /// Creates `topic` with its topic creation group's settings before the first record to it (Kafka's
     /// `maybeCreateTopic`); a topic that exists already is fine. Runs on the producer's connections.
     /// - Throws: ``ConnectError`` when the topic can be neither created nor found.
-    func createTopic(_ topic: String) async throws {
+    private func createTopic(_ topic: String) async throws {
         guard let topicCreation else { return }
         let group = topicCreation.group(for: topic)
         let admin = KafkaAdminClient(cluster: producer.cluster)
@@ -524,7 +528,12 @@ public actor WorkerSourceTask: WorkerTaskRunner {
             schema: record.valueSchema,
             value: record.value
         )
-        return Self.producerRecord(record, key: key, value: value, headers: headers)
+        return Self.producerRecord(
+            record,
+            key: key.map { ByteBuffer(bytes: $0) },
+            value: value.map { ByteBuffer(bytes: $0) },
+            headers: headers
+        )
     }
 
     private static func convertHeaders(
@@ -570,31 +579,23 @@ public actor WorkerSourceTask: WorkerTaskRunner {
         for record in converted {
             let key = slice(record.key)
             let value = slice(record.value)
-            records.append(
-                KafkaProducerRecord(
-                    topic: record.record.topic,
-                    partition: record.record.kafkaPartition,
-                    key: key,
-                    value: value,
-                    headers: record.headers,
-                    timestamp: record.record.timestamp.flatMap { $0 >= 0 ? $0 : nil }
-                )
-            )
+            records.append(Self.producerRecord(record.record, key: key, value: value, headers: record.headers))
         }
         return records
     }
 
+    /// The producer record of a converted source record (a negative timestamp means none, as Kafka).
     private static func producerRecord(
         _ record: SourceRecord,
-        key: [UInt8]?,
-        value: [UInt8]?,
+        key: ByteBuffer?,
+        value: ByteBuffer?,
         headers: [KafkaRecordHeader]
     ) -> KafkaProducerRecord {
         KafkaProducerRecord(
             topic: record.topic,
             partition: record.kafkaPartition,
-            key: key.map { ByteBuffer(bytes: $0) },
-            value: value.map { ByteBuffer(bytes: $0) },
+            key: key,
+            value: value,
             headers: headers,
             timestamp: record.timestamp.flatMap { $0 >= 0 ? $0 : nil }
         )
@@ -628,15 +629,7 @@ public actor WorkerSourceTask: WorkerTaskRunner {
                     activeTopics?.record(connector: id.connector, topic: metadata.topic)
                     reportedTopic = metadata.topic
                 }
-                await commitRecord(
-                    records[sentIndices[index]],
-                    metadata: ConnectAPI.RecordMetadata(
-                        topic: metadata.topic,
-                        partition: metadata.partition,
-                        offset: metadata.offset,
-                        timestamp: metadata.timestamp
-                    )
-                )
+                await commitRecord(records[sentIndices[index]], metadata: ConnectAPI.RecordMetadata(metadata))
             case .failure(let error):
                 let context = ProcessingContext(
                     taskID: id,
@@ -789,4 +782,16 @@ struct ConvertedSourceRecord {
     let key: [UInt8]?
     let value: [UInt8]?
     let headers: [KafkaRecordHeader]
+}
+
+extension ConnectAPI.RecordMetadata {
+    /// Where the producer wrote a record, as the task's `commitRecord` gets it.
+    init(_ metadata: KafkaNIO.RecordMetadata) {
+        self.init(
+            topic: metadata.topic,
+            partition: metadata.partition,
+            offset: metadata.offset,
+            timestamp: metadata.timestamp
+        )
+    }
 }
