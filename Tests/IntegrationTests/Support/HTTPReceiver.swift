@@ -10,7 +10,7 @@ import Darwin
 /// A small HTTP/1.1 server on 127.0.0.1 for the tests (a copy of the HTTPSink example's test server,
 /// which lives in another package): records every request and answers with the scripted statuses
 /// (then 200), one request per connection (`Connection: close`). Runs its accept loop on a thread of
-/// its own; ``stop()`` closes the socket and joins it.
+/// its own; ``stop()`` shuts the socket down, joins the thread, then closes the socket.
 final class HTTPReceiver: Sendable {
     struct Request: Sendable {
         var method: String
@@ -32,29 +32,7 @@ final class HTTPReceiver: Sendable {
 
     /// Starts listening on a free port.
     init() throws {
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        var reuse: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            close(fd)
-            throw POSIXError(.init(rawValue: errno) ?? .EIO)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        socket = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (socket, port) = try TestEnvironment.listeningSocket(backlog: 16)
         let thread = Thread { [self] in
             acceptLoop()
             done.signal()

@@ -70,9 +70,9 @@ enum TestEnvironment {
     }
 
     /// A socket listening on 127.0.0.1 at a port of the system's choice; the caller closes it.
-    static func listeningSocket() throws -> (descriptor: Int32, port: Int) {
+    static func listeningSocket(backlog: Int32 = 8) throws -> (descriptor: Int32, port: Int) {
         let (descriptor, port) = try boundSocket()
-        guard listen(descriptor, 8) == 0 else {
+        guard listen(descriptor, backlog) == 0 else {
             close(descriptor)
             throw TestFailure("listen() failed: errno \(errno)")
         }
